@@ -1,0 +1,73 @@
+import { accessSync, constants, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
+
+const PLATFORM_TARGETS: Record<string, { pkg: string; triple: string }> = {
+  "linux-x64": { pkg: "@openai/codex-linux-x64", triple: "x86_64-unknown-linux-musl" },
+  "linux-arm64": { pkg: "@openai/codex-linux-arm64", triple: "aarch64-unknown-linux-musl" },
+  "darwin-x64": { pkg: "@openai/codex-darwin-x64", triple: "x86_64-apple-darwin" },
+  "darwin-arm64": { pkg: "@openai/codex-darwin-arm64", triple: "aarch64-apple-darwin" },
+  "win32-x64": { pkg: "@openai/codex-win32-x64", triple: "x86_64-pc-windows-msvc" },
+  "win32-arm64": { pkg: "@openai/codex-win32-arm64", triple: "aarch64-pc-windows-msvc" },
+};
+
+/** Options of {@link resolveCodexBinary}. */
+export interface ResolveCodexBinaryOptions {
+  /** An explicit path to a `codex` executable; it must exist and be executable. */
+  codexBin?: string | undefined;
+  /** Where to resolve `@openai/codex` from (a file or folder path); defaults to this package's location. */
+  from?: string | undefined;
+}
+
+/**
+ * Finds the `codex` executable to start: `codexBin` when given (it must exist), else the native binary of the
+ * installed `@openai/codex` platform package (one process less and ~40 ms faster to start than the npm
+ * wrapper), else the wrapper script `@openai/codex/bin/codex.js`.
+ *
+ * @throws {BinaryNotFoundError} when `codexBin` does not exist or `@openai/codex` is not installed.
+ * @example
+ * ```ts
+ * const bin = resolveCodexBinary();             // the pinned @openai/codex binary
+ * const mine = resolveCodexBinary({ codexBin: "/usr/local/bin/codex" });
+ * ```
+ */
+export function resolveCodexBinary(options: ResolveCodexBinaryOptions = {}): string {
+  if (options.codexBin !== undefined) {
+    const path = options.codexBin;
+    if (!existsSync(path)) {
+      throw new BinaryNotFoundError(
+        `codexBin ${JSON.stringify(path)} does not exist: point codexBin at a codex executable, or leave it unset to use the installed @openai/codex package.`,
+        { path },
+      );
+    }
+    try {
+      accessSync(path, constants.X_OK);
+    } catch (cause) {
+      throw new BinaryNotFoundError(
+        `codexBin ${JSON.stringify(path)} is not executable: check its permissions (chmod +x).`,
+        { path, cause },
+      );
+    }
+    return path;
+  }
+  const require = createRequire(options.from ?? import.meta.url);
+  const target = PLATFORM_TARGETS[`${process.platform}-${process.arch}`];
+  if (target !== undefined) {
+    try {
+      const root = dirname(require.resolve(`${target.pkg}/package.json`));
+      const exe = join(root, "vendor", target.triple, "bin", process.platform === "win32" ? "codex.exe" : "codex");
+      if (existsSync(exe)) return exe;
+    } catch {
+      // fall through to the npm wrapper
+    }
+  }
+  try {
+    return require.resolve("@openai/codex/bin/codex.js");
+  } catch (cause) {
+    throw new BinaryNotFoundError(
+      "No codex binary found: install it with `npm install @openai/codex`, or set codexBin to the path of a codex executable.",
+      { cause },
+    );
+  }
+}
