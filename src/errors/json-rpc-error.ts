@@ -1,0 +1,77 @@
+import { AppServerError } from "./app-server-error.js";
+
+/** The call a JSON-RPC error answered, used to name it in the error's message. */
+export interface RpcErrorContext {
+  /** The method that was called. */
+  readonly method?: string | undefined;
+  /** Its params; a `threadId` among them is named in the message when the server's own message does not. */
+  readonly params?: unknown;
+}
+
+/** Options of the JSON-RPC error constructors. */
+export interface JsonRpcErrorOptions extends ErrorOptions, RpcErrorContext {
+  /** What to do about it, appended to the message. */
+  readonly hint?: string | undefined;
+  /** The server's message as shown to people, when it should be shorter than `rpcMessage` (which stays whole). */
+  readonly shownMessage?: string | undefined;
+}
+
+/**
+ * An error the app-server answered with: `{ code, message, data }` as on the wire. The server did see the
+ * request and refused it, so unlike a timeout or a closed connection, its outcome is known.
+ * `err.message` is written for people (the method, the thread id, what to do); `rpcMessage` is the server's own.
+ *
+ * Also the error to throw from a server-request handler to answer the server with a specific code.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await peer.request("thread/read", { threadId });
+ * } catch (err) {
+ *   if (err instanceof JsonRpcError) console.error(err.code, err.rpcMessage, err.data);
+ * }
+ * ```
+ */
+export class JsonRpcError extends AppServerError {
+  override name = "JsonRpcError";
+  /** The JSON-RPC error code, e.g. `-32600`. */
+  readonly code: number;
+  /** The error's `message` member as on the wire. */
+  readonly rpcMessage: string;
+  /** The error's `data` member, if any. */
+  readonly data: unknown;
+  /** The method that was called, when known. */
+  readonly method: string | undefined;
+  /** The thread the call was about, when its params named one. */
+  readonly threadId: string | undefined;
+
+  constructor(code: number, message: string, data?: unknown, options?: JsonRpcErrorOptions) {
+    const threadId = threadIdOf(options?.params);
+    super(describe(code, options?.shownMessage ?? message, options?.method, threadId, options?.hint), options);
+    this.code = code;
+    this.rpcMessage = message;
+    this.data = data;
+    this.method = options?.method;
+    this.threadId = threadId;
+  }
+}
+
+function threadIdOf(params: unknown): string | undefined {
+  if (typeof params !== "object" || params === null) return undefined;
+  const threadId = (params as { threadId?: unknown }).threadId;
+  return typeof threadId === "string" ? threadId : undefined;
+}
+
+function describe(
+  code: number,
+  message: string,
+  method: string | undefined,
+  threadId: string | undefined,
+  hint: string | undefined,
+): string {
+  let subject = method ?? `JSON-RPC error ${code}`;
+  if (method !== undefined && threadId !== undefined && !message.includes(threadId)) subject += ` on thread ${threadId}`;
+  const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+  const codeNote = method === undefined ? "" : ` (JSON-RPC ${code})`;
+  return hint === undefined ? `${subject}: ${sentence}${codeNote}` : `${subject}: ${sentence} ${hint}${codeNote}`;
+}

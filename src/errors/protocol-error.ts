@@ -1,0 +1,30 @@
+import { AppServerError } from "./app-server-error.js";
+
+/**
+ * The app-server sent something this client cannot use as an answer: a line over the size limit, or a
+ * response with neither `result` nor a well-formed `error`. The server did answer, but what it said is lost,
+ * so the outcome of the call is unknown. (Stray malformed lines that answer no call are reported as
+ * diagnostics instead, and the connection goes on.)
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await peer.request("thread/read", { threadId, includeTurns: true });
+ * } catch (err) {
+ *   if (err instanceof ProtocolError && err.kind === "oversizedLine") console.error("raise maxLineBytes");
+ * }
+ * ```
+ */
+export class ProtocolError extends AppServerError {
+  override name = "ProtocolError";
+  /** What was wrong, as in the matching diagnostic: `"oversizedLine"`, `"invalidResponse"`, … */
+  readonly kind: string;
+  /** The method of the call it concerns, when known. */
+  readonly method: string | undefined;
+
+  constructor(message: string, options: ErrorOptions & { kind: string; method?: string | undefined }) {
+    super(message, options);
+    this.kind = options.kind;
+    this.method = options.method;
+  }
+}

@@ -1,0 +1,124 @@
+import { AppServerError } from "./app-server-error.js";
+
+/** Why a connection ended: `close()` was called, the other end went away on its own, or the transport failed. */
+export type TransportCloseReason = "closed" | "exited" | "failed";
+
+/** What is known about the end of a connection (the fields of {@link TransportClosedError}). */
+export interface TransportClosedDetails {
+  readonly reason: TransportCloseReason;
+  /** The app-server's exit code, when it exited normally. */
+  readonly exitCode: number | null;
+  /** The signal that ended the app-server, e.g. `"SIGKILL"`. */
+  readonly signal: string | null;
+  /** The last bytes the app-server wrote to stderr (bounded). */
+  readonly stderrTail: string;
+  /** The failure behind `reason: "failed"`. */
+  readonly error?: Error | undefined;
+}
+
+/** The call a {@link TransportClosedError} interrupted or refused. */
+export interface ClosedCall {
+  readonly method: string;
+  readonly id?: number | string | undefined;
+  /** `true` when the request had been sent (its outcome is unknown); `false` when it was refused before sending. */
+  readonly sent: boolean;
+}
+
+const STDERR_LINES_IN_MESSAGE = 4;
+const STDERR_CHARS_IN_MESSAGE = 600;
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+/**
+ * The connection to the app-server is closed: `close()` was called, the process exited on its own, or the
+ * transport failed. Every pending call rejects with it at once; so does every call made afterwards.
+ * When the process died, the error carries its exit code, signal and the tail of its stderr.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await codex.threadStart();
+ * } catch (err) {
+ *   if (err instanceof TransportClosedError && err.reason === "exited") {
+ *     console.error(`codex exited (code ${err.exitCode}, signal ${err.signal}):\n${err.stderrTail}`);
+ *   }
+ * }
+ * ```
+ */
+export class TransportClosedError extends AppServerError implements TransportClosedDetails {
+  override name = "TransportClosedError";
+  readonly reason: TransportCloseReason;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stderrTail: string;
+  /** The method of the call this error ended, if any. */
+  readonly method: string | undefined;
+
+  constructor(message: string, options?: ErrorOptions & Partial<TransportClosedDetails> & { method?: string }) {
+    super(message, options);
+    this.reason = options?.reason ?? "closed";
+    this.exitCode = options?.exitCode ?? null;
+    this.signal = options?.signal ?? null;
+    this.stderrTail = options?.stderrTail ?? "";
+    this.method = options?.method;
+  }
+
+  /**
+   * Builds the error for `details`, with a message that says what happened, what became of `call` and what
+   * to do next.
+   *
+   * @example
+   * ```ts
+   * const err = TransportClosedError.from(
+   *   { reason: "exited", exitCode: 1, signal: null, stderrTail: "panic: boom\n" },
+   *   { method: "thread/start", id: 3, sent: true },
+   * );
+   * ```
+   */
+  static from(details: TransportClosedDetails, call?: ClosedCall): TransportClosedError {
+    const parts = [describeEnd(details)];
+    if (call !== undefined) {
+      const name = call.id === undefined ? call.method : `${call.method} (id ${call.id})`;
+      parts.push(
+        call.sent
+          ? `${name} was still waiting for its answer: the outcome is unknown (the server may or may not have acted on it).`
+          : `${name} was not sent.`,
+      );
+    }
+    parts.push(
+      details.reason === "closed"
+        ? "Start a new client to make more calls."
+        : "Start a new client to go on; the stderr tail (err.stderrTail) may say why it stopped.",
+    );
+    const tail = stderrExcerpt(details.stderrTail);
+    if (tail !== "") parts.push(`Last stderr:\n${tail}`);
+    return new TransportClosedError(parts.join(" "), {
+      ...details,
+      cause: details.error,
+      ...(call === undefined ? {} : { method: call.method }),
+    });
+  }
+}
+
+function describeEnd(details: TransportClosedDetails): string {
+  switch (details.reason) {
+    case "closed":
+      return "The connection to codex app-server was closed by close().";
+    case "failed":
+      return `The connection to codex app-server failed${details.error ? `: ${details.error.message}` : ""}.`;
+    case "exited": {
+      const how =
+        details.signal !== null
+          ? `was killed by ${details.signal}`
+          : details.exitCode !== null
+            ? `exited with code ${details.exitCode}`
+            : "closed its end of the connection";
+      return `codex app-server ${how} on its own.`;
+    }
+  }
+}
+
+function stderrExcerpt(stderrTail: string): string {
+  const lines = stderrTail.replace(ANSI, "").split("\n").filter((line) => line.trim() !== "");
+  const excerpt = lines.slice(-STDERR_LINES_IN_MESSAGE).join("\n");
+  return excerpt.length > STDERR_CHARS_IN_MESSAGE ? `…${excerpt.slice(-STDERR_CHARS_IN_MESSAGE)}` : excerpt;
+}

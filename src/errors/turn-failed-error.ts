@@ -1,0 +1,29 @@
+import type { Turn } from "../schema/index.js";
+import { AppServerError } from "./app-server-error.js";
+
+/**
+ * A turn ended with status `failed` (the model provider failed, the context window overflowed, …).
+ * `thread.run()` rejects with it; it carries the failed turn and the server's message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await thread.run("hello");
+ * } catch (err) {
+ *   if (err instanceof TurnFailedError) console.error(err.turn.id, err.turn.error?.message);
+ * }
+ * ```
+ */
+export class TurnFailedError extends AppServerError {
+  override name = "TurnFailedError";
+  /** The failed turn, as the server reported it. */
+  readonly turn: Turn;
+  readonly threadId: string;
+
+  constructor(threadId: string, turn: Turn) {
+    const reason = turn.error?.message ?? "the server gave no reason";
+    super(`turn ${turn.id} on thread ${threadId} failed: ${reason}`);
+    this.turn = turn;
+    this.threadId = threadId;
+  }
+}

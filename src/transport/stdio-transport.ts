@@ -1,0 +1,228 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { once } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
+import { AppServerError } from "../errors/app-server-error.js";
+import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
+import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { appServerArgv, type AppServerArgvOptions } from "./app-server-argv.js";
+import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
+import { killOnExit } from "./kill-on-exit.js";
+import { OWN_PROCESS_GROUP, signalProcessTree } from "./process-tree.js";
+import { StderrTail } from "./stderr-tail.js";
+import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
+
+/** Options of {@link StdioTransport.start}: the launch fields of `AppServerConfig`, and the transport's bounds. */
+export interface StdioTransportOptions extends AppServerArgvOptions {
+  /** The app-server's working directory. Default: this process's. */
+  cwd?: string | undefined;
+  /** Variables merged over `process.env`; a variable set to `undefined` is removed. */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The longest line accepted from the app-server, in bytes. Default 64 MiB. */
+  maxLineBytes?: number | undefined;
+  /** How long `close()` waits for the app-server to exit after ending its stdin, before SIGTERM. Default 2000 ms. */
+  closeGraceMs?: number | undefined;
+  /** How long `close()` then waits after SIGTERM, before SIGKILL. Default 2000 ms. */
+  killGraceMs?: number | undefined;
+  /** How much of the end of stderr to keep for errors, in bytes. Default 64 KiB. */
+  stderrTailBytes?: number | undefined;
+  /** Sees everything the app-server writes to stderr (its log), as it comes. */
+  onStderr?: ((text: string) => void) | undefined;
+}
+
+const DEFAULT_GRACE_MS = 2_000;
+const DEFAULT_STDERR_TAIL_BYTES = 64 * 1024;
+const STREAMS_AFTER_EXIT_MS = 1_000;
+
+/**
+ * The app-server as a child process speaking JSONL on stdin/stdout: started with an argument array (never a
+ * shell), in a process group of its own (POSIX), killed with this process if it is still running when Node
+ * exits. `close()` ends stdin, waits `closeGraceMs`, sends SIGTERM, waits `killGraceMs`, sends SIGKILL. When it
+ * exits on its own, the close info carries the exit code, the signal and the tail of its stderr.
+ *
+ * @example
+ * ```ts
+ * await using transport = await StdioTransport.start({
+ *   configOverrides: ['model_provider="local"'],
+ *   env: { CODEX_HOME: "/var/tmp/my-codex-home" },
+ * });
+ * const peer = new JsonRpcPeer(transport);
+ * ```
+ */
+export class StdioTransport implements Transport {
+  /** The app-server's process id. */
+  readonly pid: number;
+  /** The command line it was started with. */
+  readonly argv: readonly string[];
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #reader: JsonLinesReader;
+  readonly #writer: JsonLinesWriter;
+  readonly #stderr: StderrTail;
+  readonly #options: StdioTransportOptions;
+  readonly #exited: Promise<void>;
+  readonly #ended: Promise<TransportCloseInfo>;
+  #listener: TransportListener | undefined;
+  #closing = false;
+  #exitReason: TransportCloseInfo["reason"] = "exited";
+  #closeInfo: TransportCloseInfo | undefined;
+  #closed: Promise<TransportCloseInfo> | undefined;
+
+  /**
+   * Starts the app-server and resolves once the process is running.
+   *
+   * @throws {BinaryNotFoundError} when the program does not exist or cannot be executed.
+   * @throws {AppServerError} when it cannot be started for another reason.
+   * @example
+   * ```ts
+   * const transport = await StdioTransport.start({ codexBin: "/usr/local/bin/codex" });
+   * ```
+   */
+  static async start(options: StdioTransportOptions = {}): Promise<StdioTransport> {
+    const argv = appServerArgv(options);
+    const [command, ...args] = argv as [string, ...string[]];
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: mergeEnv(options.env),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: OWN_PROCESS_GROUP,
+      windowsHide: true,
+    });
+    try {
+      await once(child, "spawn");
+    } catch (error) {
+      throw startError(command, error as NodeJS.ErrnoException);
+    }
+    return new StdioTransport(child, argv, options);
+  }
+
+  private constructor(child: ChildProcessWithoutNullStreams, argv: readonly string[], options: StdioTransportOptions) {
+    this.#child = child;
+    this.pid = child.pid!;
+    this.argv = argv;
+    this.#options = options;
+    this.#stderr = new StderrTail(options.stderrTailBytes ?? DEFAULT_STDERR_TAIL_BYTES);
+    this.#writer = new JsonLinesWriter(child.stdin);
+    this.#reader = new JsonLinesReader(
+      {
+        message: (message) => {
+          if (!this.#closing) this.#listener?.message(message);
+        },
+        diagnostic: (diagnostic) => {
+          if (!this.#closing) this.#listener?.diagnostic(diagnostic);
+        },
+      },
+      { maxLineBytes: options.maxLineBytes },
+    );
+    const release = killOnExit(child);
+    child.stdin.on("error", () => {});
+    child.stdout.on("error", () => {});
+    child.stderr.on("error", () => {});
+    child.stderr.on("data", (chunk: Buffer) => {
+      this.#stderr.push(chunk);
+      options.onStderr?.(chunk.toString("utf8"));
+    });
+    this.#exited = new Promise((resolve) => {
+      child.once("exit", () => {
+        this.#exitReason = this.#closing ? "closed" : "exited";
+        release();
+        signalProcessTree(child, "SIGKILL");
+        resolve();
+      });
+    });
+    this.#ended = new Promise((resolve) => {
+      const finish = (): void => resolve(this.#finish());
+      child.once("close", finish);
+      void this.#exited.then(async () => {
+        await delay(STREAMS_AFTER_EXIT_MS, undefined, { ref: false });
+        if (this.#closeInfo !== undefined) return;
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish();
+      });
+    });
+  }
+
+  get closeInfo(): TransportCloseInfo | undefined {
+    return this.#closeInfo;
+  }
+
+  listen(listener: TransportListener): void {
+    if (this.#listener !== undefined) throw new Error("StdioTransport.listen() may be called only once");
+    this.#listener = listener;
+    if (this.#closeInfo !== undefined) {
+      listener.close(this.#closeInfo);
+      return;
+    }
+    this.#child.stdout.on("data", (chunk: Buffer) => this.#reader.push(chunk));
+    this.#child.stdout.on("end", () => this.#reader.end());
+  }
+
+  send(message: object): void {
+    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
+    if (this.#closing) throw TransportClosedError.from({ reason: "closed", exitCode: null, signal: null, stderrTail: "" });
+    this.#writer.write(message);
+  }
+
+  close(): Promise<TransportCloseInfo> {
+    return (this.#closed ??= this.#shutDown());
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #shutDown(): Promise<TransportCloseInfo> {
+    if (this.#closeInfo !== undefined) return this.#closeInfo;
+    this.#closing = true;
+    this.#writer.end();
+    if (!(await this.#exitsWithin(this.#options.closeGraceMs ?? DEFAULT_GRACE_MS))) {
+      signalProcessTree(this.#child, "SIGTERM");
+      if (!(await this.#exitsWithin(this.#options.killGraceMs ?? DEFAULT_GRACE_MS))) {
+        signalProcessTree(this.#child, "SIGKILL");
+      }
+    }
+    return this.#ended;
+  }
+
+  async #exitsWithin(ms: number): Promise<boolean> {
+    const timeout = new AbortController();
+    const timedOut = delay(ms, false, { signal: timeout.signal }).catch(() => false);
+    const exited = await Promise.race([this.#exited.then(() => true), timedOut]);
+    timeout.abort();
+    return exited;
+  }
+
+  #finish(): TransportCloseInfo {
+    if (this.#closeInfo !== undefined) return this.#closeInfo;
+    this.#closeInfo = {
+      reason: this.#exitReason,
+      exitCode: this.#child.exitCode,
+      signal: this.#child.signalCode,
+      stderrTail: this.#stderr.text(),
+    };
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.close(this.#closeInfo);
+    return this.#closeInfo;
+  }
+}
+
+function mergeEnv(env: StdioTransportOptions["env"]): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(env ?? {})) {
+    if (value === undefined) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+function startError(command: string, error: NodeJS.ErrnoException): AppServerError {
+  if (error.code === "ENOENT" || error.code === "EACCES") {
+    return new BinaryNotFoundError(
+      `Cannot start ${JSON.stringify(command)} (${error.code}): point codexBin (or launchArgsOverride[0]) at an executable codex, or install @openai/codex.`,
+      { path: command, cause: error },
+    );
+  }
+  return new AppServerError(`Cannot start codex app-server with ${JSON.stringify(command)}: ${error.message}`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,88 @@
+import type { Readable, Writable } from "node:stream";
+import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
+import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
+
+/** Options of {@link StreamTransport}. */
+export interface StreamTransportOptions {
+  /** Where messages come from (e.g. a socket, a child's stdout). */
+  input: Readable;
+  /** Where messages go (e.g. the same socket, a child's stdin). */
+  output: Writable;
+  /** The longest line accepted, in bytes. Default 64 MiB. */
+  maxLineBytes?: number | undefined;
+}
+
+/**
+ * A {@link Transport} speaking JSONL over a pair of byte streams: a socket, or two in-memory `PassThrough`s in
+ * tests. It ends when `input` ends (`reason: "exited"`), fails on a stream error, and `close()` ends `output`.
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect("/run/codex.sock");
+ * await using transport = new StreamTransport({ input: socket, output: socket });
+ * const peer = new JsonRpcPeer(transport);
+ * ```
+ */
+export class StreamTransport implements Transport {
+  readonly #input: Readable;
+  readonly #output: Writable;
+  readonly #reader: JsonLinesReader;
+  readonly #writer: JsonLinesWriter;
+  #listener: TransportListener | undefined;
+  #closeInfo: TransportCloseInfo | undefined;
+
+  constructor(options: StreamTransportOptions) {
+    this.#input = options.input;
+    this.#output = options.output;
+    this.#writer = new JsonLinesWriter(options.output);
+    this.#reader = new JsonLinesReader(
+      {
+        message: (message) => this.#listener?.message(message),
+        diagnostic: (diagnostic) => this.#listener?.diagnostic(diagnostic),
+      },
+      { maxLineBytes: options.maxLineBytes },
+    );
+  }
+
+  get closeInfo(): TransportCloseInfo | undefined {
+    return this.#closeInfo;
+  }
+
+  listen(listener: TransportListener): void {
+    if (this.#listener !== undefined) throw new Error("StreamTransport.listen() may be called only once");
+    this.#listener = listener;
+    const fail = (error: Error): void => this.#finish({ reason: "failed", error });
+    this.#output.on("error", fail);
+    this.#input.on("error", fail);
+    this.#input.on("end", () => {
+      this.#reader.end();
+      this.#finish({ reason: "exited" });
+    });
+    this.#input.on("data", (chunk: Buffer) => this.#reader.push(chunk));
+  }
+
+  send(message: object): void {
+    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
+    this.#writer.write(message);
+  }
+
+  async close(): Promise<TransportCloseInfo> {
+    this.#finish({ reason: "closed" });
+    return this.#closeInfo!;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #finish(end: { reason: TransportCloseInfo["reason"]; error?: Error }): void {
+    if (this.#closeInfo !== undefined) return;
+    this.#closeInfo = { exitCode: null, signal: null, stderrTail: "", ...end };
+    const listener = this.#listener;
+    this.#listener = undefined;
+    this.#writer.end();
+    this.#input.destroy();
+    listener?.close(this.#closeInfo);
+  }
+}
