@@ -1,0 +1,104 @@
+import type { RequestOptions } from "../rpc/peer.js";
+import { TurnFailedError } from "../errors/turn-failed-error.js";
+import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameResponse } from "../schema/index.js";
+import { AsyncTurnHandle } from "./async-turn-handle.js";
+import { toUserInputs, type Input } from "./input.js";
+import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "./options.js";
+import { finalResponseOf, type RunResult } from "./run-result.js";
+import type { Session } from "./session.js";
+
+/**
+ * A conversation with Codex: start turns on it, read its history, rename or compact it. Returned by
+ * `codex.threadStart()`, `threadResume()`, `threadFork()` and `threadUnarchive()`.
+ *
+ * @example
+ * ```ts
+ * const thread = await codex.threadStart({ model: "gpt-5.4" });
+ * const { finalResponse } = await thread.run("Say hello in one sentence.");
+ * ```
+ */
+export class AsyncThread {
+  /** The thread's id (keep it to resume the thread later, from any client). */
+  readonly id: string;
+  readonly #session: Session;
+
+  /** @internal Threads come from the client's `threadStart`/`threadResume`/`threadFork`/`threadUnarchive`. */
+  constructor(session: Session, id: string) {
+    this.#session = session;
+    this.id = id;
+  }
+
+  /**
+   * Starts a turn (`turn/start`) and returns its handle as soon as the server accepts it. The input is checked
+   * before anything is sent. On a thread whose turn is still running, the server feeds the input into that
+   * turn, and the handle is that turn's.
+   *
+   * @throws {InvalidInputError} for empty or malformed input.
+   * @example
+   * ```ts
+   * const handle = await thread.turn("Explain this repo", { effort: "high" });
+   * const turn = await handle.run();
+   * ```
+   */
+  async turn(input: Input, options: TurnOptions = {}, requestOptions?: RequestOptions): Promise<AsyncTurnHandle> {
+    const wire = toUserInputs(input);
+    const live = await this.#session.startTurn({ ...options, threadId: this.id, input: wire }, requestOptions);
+    return new AsyncTurnHandle(this.#session, live, this.id, live.turnId as string);
+  }
+
+  /**
+   * Runs a turn to its end and returns its final answer, items and token usage.
+   *
+   * @throws {TurnFailedError} when the turn fails (it carries the turn and the server's message).
+   * @example
+   * ```ts
+   * const result = await thread.run("What is 2 + 2? Answer with the number only.");
+   * console.log(result.finalResponse, result.usage?.last.totalTokens);
+   * ```
+   */
+  async run(input: Input, options: TurnOptions = {}, requestOptions?: RequestOptions): Promise<RunResult> {
+    const handle = await this.turn(input, options, requestOptions);
+    const turn = await handle.run({ signal: requestOptions?.signal });
+    if (turn.status === "failed") throw new TurnFailedError(this.id, turn);
+    const { usage } = handle.actor.getSnapshot().context;
+    return { finalResponse: finalResponseOf(turn.items), items: turn.items, usage };
+  }
+
+  /**
+   * Reads the thread (`thread/read`); with `includeTurns: true`, its persisted turns and items too.
+   *
+   * @example
+   * ```ts
+   * const { thread: info } = await thread.read({ includeTurns: true });
+   * console.log(info.turns.length);
+   * ```
+   */
+  read(options: ThreadReadOptions = {}, requestOptions?: RequestOptions): Promise<ThreadReadResponse> {
+    return this.#session.request("thread/read", { ...options, threadId: this.id }, requestOptions);
+  }
+
+  /**
+   * Renames the thread (`thread/name/set`).
+   *
+   * @example
+   * ```ts
+   * await thread.setName("release notes 1.2");
+   * ```
+   */
+  setName(name: string, requestOptions?: RequestOptions): Promise<ThreadSetNameResponse> {
+    return this.#session.request("thread/name/set", { threadId: this.id, name }, requestOptions);
+  }
+
+  /**
+   * Compacts the thread's context (`thread/compact/start`): the server summarises the history in a turn of
+   * its own, with a `contextCompaction` item.
+   *
+   * @example
+   * ```ts
+   * await thread.compact();
+   * ```
+   */
+  compact(options: ThreadCompactOptions = {}, requestOptions?: RequestOptions): Promise<ThreadCompactStartResponse> {
+    return this.#session.request("thread/compact/start", { ...options, threadId: this.id }, requestOptions);
+  }
+}

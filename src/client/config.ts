@@ -1,0 +1,106 @@
+import type { InspectionEvent } from "xstate";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import type { TraceHook } from "../rpc/trace.js";
+import type { StdioTransportOptions } from "../transport/stdio-transport.js";
+
+/**
+ * How to start and talk to the app-server. Every field is optional: the defaults start the installed
+ * `@openai/codex` binary with the user's own configuration.
+ *
+ * @example
+ * ```ts
+ * const codex = new AsyncCodex({
+ *   configOverrides: ['model="gpt-5.4"'],
+ *   cwd: "/repo",
+ *   requestTimeoutMs: 60_000,
+ * });
+ * ```
+ */
+export interface AppServerConfig extends StdioTransportOptions {
+  /** `clientInfo.name` sent in `initialize`. Default `"codex_app_server_ts"`. */
+  clientName?: string | undefined;
+  /** `clientInfo.title`. Default `"Codex App Server TypeScript SDK"`. */
+  clientTitle?: string | undefined;
+  /** `clientInfo.version`. Default: this package's version. */
+  clientVersion?: string | undefined;
+  /** Ask for the experimental API surface (`capabilities.experimentalApi`). Default `true`. */
+  experimentalApi?: boolean | undefined;
+  /** Notification methods the server should not send at all (`capabilities.optOutNotificationMethods`). */
+  optOutNotificationMethods?: readonly string[] | undefined;
+  /** How long any request waits for its answer unless the call says otherwise. Default 120 000 ms. */
+  requestTimeoutMs?: number | undefined;
+  /** Sees every JSON-RPC message, both ways, with timing. */
+  trace?: TraceHook | undefined;
+  /** An XState inspection observer, attached to the client's lifecycle actor and every turn's actor. */
+  inspect?: ((event: InspectionEvent) => void) | undefined;
+  /**
+   * How many notifications a turn keeps for a `stream()` that has not started reading. Past it, the oldest
+   * best-effort deltas are dropped (and counted); other notifications are never dropped. Default 10 000.
+   */
+  maxBufferedNotifications?: number | undefined;
+  /**
+   * How many turns' notifications are held while their `turn/start` answer is still on its way (they are
+   * replayed once it comes). Past it, the oldest such turn's notifications are dropped. Default 256.
+   */
+  maxPendingTurns?: number | undefined;
+}
+
+const STRING_LISTS = ["launchArgsOverride", "configOverrides", "optOutNotificationMethods"] as const;
+const STRINGS = ["codexBin", "cwd", "clientName", "clientTitle", "clientVersion"] as const;
+const POSITIVE_NUMBERS = [
+  "requestTimeoutMs",
+  "maxLineBytes",
+  "closeGraceMs",
+  "killGraceMs",
+  "stderrTailBytes",
+  "maxBufferedNotifications",
+  "maxPendingTurns",
+] as const;
+const FUNCTIONS = ["trace", "inspect", "onStderr"] as const;
+
+/**
+ * Checks an {@link AppServerConfig} before anything is spawned, so that a wrong option fails at once with a
+ * message that names it.
+ *
+ * @throws {InvalidInputError} naming the first wrong option.
+ * @example
+ * ```ts
+ * checkConfig({ requestTimeoutMs: -1 }); // throws: `requestTimeoutMs` must be a positive number …
+ * ```
+ */
+export function checkConfig(config: AppServerConfig): AppServerConfig {
+  if (config === null || typeof config !== "object") {
+    throw new InvalidInputError(`the config must be an object (AppServerConfig), got ${String(config)}.`);
+  }
+  const fail = (key: string, expected: string) => {
+    const value = (config as Record<string, unknown>)[key];
+    throw new InvalidInputError(`\`${key}\` must be ${expected}, got ${JSON.stringify(value) ?? typeof value}.`);
+  };
+  for (const key of STRINGS) {
+    const value = config[key];
+    if (value !== undefined && (typeof value !== "string" || value.length === 0)) fail(key, "a non-empty string");
+  }
+  for (const key of STRING_LISTS) {
+    const value = config[key];
+    if (value !== undefined && (!Array.isArray(value) || !value.every((entry) => typeof entry === "string"))) {
+      fail(key, "an array of strings");
+    }
+  }
+  for (const key of POSITIVE_NUMBERS) {
+    const value = config[key];
+    if (value !== undefined && (typeof value !== "number" || Number.isNaN(value) || value <= 0)) {
+      fail(key, "a positive number");
+    }
+  }
+  for (const key of FUNCTIONS) {
+    const value = config[key];
+    if (value !== undefined && typeof value !== "function") fail(key, "a function");
+  }
+  if (config.experimentalApi !== undefined && typeof config.experimentalApi !== "boolean") {
+    fail("experimentalApi", "a boolean");
+  }
+  if (config.env !== undefined && (config.env === null || typeof config.env !== "object")) {
+    fail("env", "an object of strings");
+  }
+  return config;
+}

@@ -1,0 +1,65 @@
+import { TransportClosedError } from "../errors/transport-closed-error.js";
+import type { ProtocolDiagnostic } from "../rpc/diagnostic.js";
+import { JsonRpcPeer } from "../rpc/peer.js";
+import type { InitializeParams, InitializeResponse as WireInitializeResponse, Notification } from "../schema/index.js";
+import { StdioTransport } from "../transport/stdio-transport.js";
+import { VERSION } from "../version.js";
+import type { AppServerConfig } from "./config.js";
+import { toMetadata, type InitializeResponse } from "./metadata.js";
+
+/** A started, initialised app-server. */
+export interface Connection {
+  readonly peer: JsonRpcPeer;
+  readonly metadata: InitializeResponse;
+}
+
+/** Where a connection's traffic goes. */
+export interface ConnectionListeners {
+  /** Aborts the start: the process is ended and the start rejects. */
+  readonly signal: AbortSignal;
+  readonly notification: (notification: Notification) => void;
+  readonly diagnostic: (diagnostic: ProtocolDiagnostic) => void;
+}
+
+/**
+ * Spawns the app-server, runs `initialize` and sends `initialized`. On any failure, or when `signal` aborts,
+ * the process is ended before the promise rejects: nothing is left running.
+ *
+ * @example
+ * ```ts
+ * const { peer, metadata } = await openConnection({}, { signal, notification: route, diagnostic: report });
+ * ```
+ */
+export async function openConnection(config: AppServerConfig, listeners: ConnectionListeners): Promise<Connection> {
+  const { signal } = listeners;
+  signal.throwIfAborted();
+  const transport = await StdioTransport.start(config);
+  const peer = new JsonRpcPeer(transport, { requestTimeoutMs: config.requestTimeoutMs, trace: config.trace });
+  try {
+    signal.throwIfAborted();
+    peer.onNotification((message) => listeners.notification(message as Notification));
+    peer.onDiagnostic(listeners.diagnostic);
+    const params: InitializeParams = {
+      clientInfo: {
+        name: config.clientName ?? "codex_app_server_ts",
+        title: config.clientTitle ?? "Codex App Server TypeScript SDK",
+        version: config.clientVersion ?? VERSION,
+      },
+      capabilities: {
+        experimentalApi: config.experimentalApi ?? true,
+        ...(config.optOutNotificationMethods === undefined
+          ? {}
+          : { optOutNotificationMethods: [...config.optOutNotificationMethods] }),
+      },
+    };
+    const answer = await peer.request<WireInitializeResponse>("initialize", params, { signal });
+    const metadata = toMetadata(answer);
+    peer.notify("initialized");
+    return { peer, metadata };
+  } catch (error) {
+    const info = await peer.close();
+    if (error instanceof TransportClosedError || signal.aborted) throw error;
+    if (info.reason === "exited") throw TransportClosedError.from(info, { method: "initialize", sent: true });
+    throw error;
+  }
+}

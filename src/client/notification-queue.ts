@@ -1,0 +1,119 @@
+import { AppServerError } from "../errors/app-server-error.js";
+import type { Notification } from "../schema/index.js";
+
+const DELTA = /(?:\/delta|Delta)$/;
+
+/**
+ * Whether a notification is a best-effort delta (streamed text or output) that may be dropped when a
+ * buffer is full: the completed item that follows carries the whole content again.
+ *
+ * @example
+ * ```ts
+ * isDelta({ method: "item/agentMessage/delta", params }); // true
+ * isDelta({ method: "turn/completed", params });          // false
+ * ```
+ */
+export function isDelta(notification: { readonly method: string }): boolean {
+  return DELTA.test(notification.method);
+}
+
+/**
+ * One turn's notifications on their way to a single reader, in order. Bounded: once `limit` notifications
+ * wait unread, further deltas are dropped and counted in `dropped`; every other notification (items,
+ * errors, `turn/completed`) is always kept.
+ */
+export class NotificationQueue {
+  readonly #limit: number;
+  #items: Notification[] = [];
+  #head = 0;
+  #wake: (() => void) | null = null;
+  #ended = false;
+  #failure: Error | null = null;
+  #reader: "none" | "stream" = "none";
+  /** How many deltas were dropped because nobody read them in time. */
+  dropped = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** How many notifications wait unread. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(notification: Notification): void {
+    if (this.#ended) return;
+    if (this.size >= this.#limit && isDelta(notification)) {
+      this.dropped++;
+      return;
+    }
+    this.#items.push(notification);
+    this.#signal();
+  }
+
+  /** No more notifications will come; with `failure`, the reader gets it after the last one. */
+  end(failure?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = failure ?? null;
+    this.#signal();
+  }
+
+  /** Drops everything unread and stops keeping more (the turn's result is read another way). */
+  discard(): void {
+    this.#items = [];
+    this.#head = 0;
+    this.end();
+  }
+
+  /**
+   * The single reader. A second call throws: a turn's notifications can be read once.
+   *
+   * @throws {AppServerError} when the notifications are already being read.
+   */
+  read(what: string, signal?: AbortSignal): AsyncIterableIterator<Notification> {
+    if (this.#reader !== "none") {
+      throw new AppServerError(
+        `${what} can be consumed once and is already being consumed: keep one loop over it, or use the turn's events (on("delta"), on("item")) for a second listener.`,
+      );
+    }
+    this.#reader = "stream";
+    return this.#iterate(signal);
+  }
+
+  async *#iterate(signal: AbortSignal | undefined): AsyncIterableIterator<Notification> {
+    const onAbort = () => this.#signal();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        if (this.#head < this.#items.length) {
+          const next = this.#items[this.#head] as Notification;
+          this.#items[this.#head++] = undefined as unknown as Notification;
+          if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+            this.#items = this.#items.slice(this.#head);
+            this.#head = 0;
+          }
+          yield next;
+          continue;
+        }
+        if (this.#ended) {
+          if (this.#failure !== null) throw this.#failure;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+}

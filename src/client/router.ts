@@ -1,0 +1,124 @@
+import type { Notification } from "../schema/index.js";
+import type { LiveTurn } from "./live-turn.js";
+import { isDelta } from "./notification-queue.js";
+
+/** Options of {@link NotificationRouter}. */
+export interface NotificationRouterOptions {
+  /** How many turns' notifications are held while their `turn/start` answer is on its way. */
+  readonly maxPendingTurns: number;
+  /** How many notifications one such turn holds before its deltas are dropped. */
+  readonly maxBufferedNotifications: number;
+  /** Told when held notifications had to be dropped. */
+  readonly onDrop: (turnId: string, count: number, why: string) => void;
+}
+
+interface Held {
+  readonly notifications: Notification[];
+  dropped: number;
+}
+
+/**
+ * The turn id a notification belongs to: `params.turnId`, or `params.turn.id` for `turn/started` and
+ * `turn/completed`; `null` for thread- and client-wide notifications.
+ *
+ * @example
+ * ```ts
+ * turnIdOf({ method: "item/agentMessage/delta", params: { threadId, turnId: "t1", itemId, delta } }); // "t1"
+ * ```
+ */
+export function turnIdOf(notification: Notification): string | null {
+  const params = notification.params as { turnId?: unknown; turn?: { id?: unknown } } | undefined;
+  if (typeof params?.turnId === "string") return params.turnId;
+  const id = params?.turn?.id;
+  return typeof id === "string" ? id : null;
+}
+
+/**
+ * Routes turn notifications to their {@link LiveTurn} by turn id. Notifications for a turn that is not
+ * registered yet (they can come before the `turn/start` answer, `turn/completed` included) are held and
+ * replayed, in order, when it registers. Held notifications are bounded: per turn, deltas past
+ * `maxBufferedNotifications` are dropped (other notifications are kept); across turns, past
+ * `maxPendingTurns` the turn held longest is forgotten (those are turns nobody on this client started).
+ */
+export class NotificationRouter {
+  readonly #turns = new Map<string, LiveTurn>();
+  readonly #held = new Map<string, Held>();
+  readonly #options: NotificationRouterOptions;
+
+  constructor(options: NotificationRouterOptions) {
+    this.#options = options;
+  }
+
+  /** How many turns are registered. */
+  get turnCount(): number {
+    return this.#turns.size;
+  }
+
+  /** How many unregistered turns have notifications held. */
+  get heldTurnCount(): number {
+    return this.#held.size;
+  }
+
+  /** Delivers a notification to its turn, holds it for a turn still to come, or returns `false`. */
+  route(notification: Notification): boolean {
+    const turnId = turnIdOf(notification);
+    if (turnId === null) return false;
+    const turn = this.#turns.get(turnId);
+    if (turn !== undefined) {
+      turn.deliver(notification);
+      return true;
+    }
+    this.#hold(turnId, notification);
+    return true;
+  }
+
+  /** Registers a turn under its id and replays what was held for it. */
+  register(turnId: string, turn: LiveTurn): void {
+    this.#turns.set(turnId, turn);
+    const held = this.#held.get(turnId);
+    if (held === undefined) return;
+    this.#held.delete(turnId);
+    for (const notification of held.notifications) turn.deliver(notification);
+    if (held.dropped > 0) turn.queue.dropped += held.dropped;
+  }
+
+  /** The registered turn with this id. */
+  get(turnId: string): LiveTurn | undefined {
+    return this.#turns.get(turnId);
+  }
+
+  /** Forgets a turn (it ended). */
+  unregister(turnId: string, turn: LiveTurn): void {
+    if (this.#turns.get(turnId) === turn) this.#turns.delete(turnId);
+  }
+
+  /** Every registered turn, for a connection that ended. */
+  turns(): IterableIterator<LiveTurn> {
+    return this.#turns.values();
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#turns.clear();
+    this.#held.clear();
+  }
+
+  #hold(turnId: string, notification: Notification): void {
+    let held = this.#held.get(turnId);
+    if (held === undefined) {
+      if (this.#held.size >= this.#options.maxPendingTurns) {
+        const [oldest, dropped] = this.#held.entries().next().value as [string, Held];
+        this.#held.delete(oldest);
+        this.#options.onDrop(oldest, dropped.notifications.length, "too many turns were waiting for their turn/start answer");
+      }
+      held = { notifications: [], dropped: 0 };
+      this.#held.set(turnId, held);
+    }
+    if (held.notifications.length >= this.#options.maxBufferedNotifications && isDelta(notification)) {
+      held.dropped++;
+      if (held.dropped === 1) this.#options.onDrop(turnId, 1, "the turn's held notifications reached maxBufferedNotifications");
+      return;
+    }
+    held.notifications.push(notification);
+  }
+}

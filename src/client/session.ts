@@ -1,0 +1,17 @@
+import type { RequestOptions } from "../rpc/peer.js";
+import type { ClientRequestMethod, ClientRequestParams, ClientRequestResult, TurnStartParams } from "../schema/index.js";
+import type { LiveTurn } from "./live-turn.js";
+
+/**
+ * What threads and turn handles need from their client: typed requests and turn start-up. One per
+ * `AsyncCodex`; internal.
+ */
+export interface Session {
+  request<M extends ClientRequestMethod>(
+    method: M,
+    params: ClientRequestParams<M>,
+    options?: RequestOptions,
+  ): Promise<ClientRequestResult<M>>;
+  /** Sends `turn/start` and returns the turn, registered for routing (or the running turn it joined). */
+  startTurn(params: TurnStartParams, options?: RequestOptions): Promise<LiveTurn>;
+}

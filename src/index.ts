@@ -1,0 +1,56 @@
+/**
+ * `codex-app-server`: the TypeScript client of the Codex app-server.
+ *
+ * @example
+ * ```ts
+ * import { AsyncCodex } from "codex-app-server";
+ *
+ * await using codex = new AsyncCodex();
+ * const thread = await codex.threadStart();
+ * console.log((await thread.run("Say hello.")).finalResponse);
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { AsyncCodex } from "./client/async-codex.js";
+export { AsyncThread } from "./client/async-thread.js";
+export { AsyncTurnHandle, type TurnWaitOptions } from "./client/async-turn-handle.js";
+export type { ClientDiagnostic, CodexEventMap } from "./client/codex-events.js";
+export { checkConfig, type AppServerConfig } from "./client/config.js";
+export {
+  ImageInput,
+  LocalImageInput,
+  MentionInput,
+  SkillInput,
+  TextInput,
+  toUserInputs,
+  type Input,
+  type InputItem,
+} from "./client/input.js";
+export { toMetadata, type InitializeResponse, type ServerInfo } from "./client/metadata.js";
+export type {
+  ModelsOptions,
+  ThreadCompactOptions,
+  ThreadForkOptions,
+  ThreadListOptions,
+  ThreadReadOptions,
+  ThreadResumeOptions,
+  ThreadStartOptions,
+  TurnOptions,
+} from "./client/options.js";
+export { finalResponseOf, type RunResult } from "./client/run-result.js";
+export type { TurnEventMap } from "./client/turn-events.js";
+export * from "./errors/index.js";
+export { InvalidInputError } from "./errors/invalid-input-error.js";
+export { TurnFailedError } from "./errors/turn-failed-error.js";
+export { TurnNotRunningError } from "./errors/turn-not-running-error.js";
+export {
+  clientLifecycleMachine,
+  type ClientLifecycleContext,
+  type ClientLifecycleEvent,
+  type ClientLifecycleMachine,
+} from "./machines/client-lifecycle.js";
+export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
+export type { RequestOptions } from "./rpc/peer.js";
+export type { Notification, ThreadItem, Turn, TurnStatus } from "./schema/index.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,231 @@
+import { assign, setup } from "xstate";
+import type { Notification, ThreadItem, ThreadTokenUsage, Turn, TurnError, TurnStatus } from "../schema/index.js";
+
+/** What a turn machine remembers. */
+export interface TurnContext {
+  /** The thread the turn runs on. */
+  readonly threadId: string;
+  /** The turn's id: known from the `turn/start` answer or from the first notification that names it. */
+  readonly turnId: string | null;
+  /** Items the server completed (`item/completed`), in order, then the items the client closed at the end. */
+  readonly items: readonly ThreadItem[];
+  /** Items that got `item/started` and no `item/completed` yet; agent text gathered from deltas so far. */
+  readonly openItems: readonly ThreadItem[];
+  /** Ids of items the client closed because the turn ended while they were open (after an interrupt). */
+  readonly closedItemIds: readonly string[];
+  /** The finished turn from `turn/completed`, with `items` filled in when the server sent none. */
+  readonly turn: Turn | null;
+  /** The last error: an `error` notification the server will not retry, or why `turn/start` failed. */
+  readonly error: TurnError | null;
+  /** The token usage the server last reported for this turn (`thread/tokenUsage/updated`). */
+  readonly usage: ThreadTokenUsage | null;
+  /** How many `steer` events the turn accepted. */
+  readonly steers: number;
+  /** Whether `interrupt` was requested. */
+  readonly interruptRequested: boolean;
+}
+
+/** The events a turn machine accepts. */
+export type TurnEvent =
+  /** `turn/start` answered with the turn's id. */
+  | { readonly type: "turn.accepted"; readonly turnId: string }
+  /** `turn/start` failed: the turn never ran. */
+  | { readonly type: "turn.rejected"; readonly message: string }
+  /** A server notification routed to this turn. */
+  | { readonly type: "notification"; readonly notification: Notification }
+  /** Extra input for the running turn (`turn/steer`). */
+  | { readonly type: "steer" }
+  /** A request to stop the running turn (`turn/interrupt`). */
+  | { readonly type: "interrupt" }
+  /** The connection to the app-server ended while the turn ran. */
+  | { readonly type: "connection.lost"; readonly message: string };
+
+/** The input a turn machine starts from. */
+export interface TurnInput {
+  readonly threadId: string;
+  /** The turn id when already known (e.g. a turn resumed from a notification). */
+  readonly turnId?: string | null;
+}
+
+type NotificationOf<M extends Notification["method"]> = Extract<Notification, { method: M }>;
+
+function isMethod<M extends Notification["method"]>(event: TurnEvent, method: M): event is {
+  type: "notification";
+  notification: NotificationOf<M>;
+} {
+  return event.type === "notification" && event.notification.method === method;
+}
+
+function completedStatus(event: TurnEvent): TurnStatus | null {
+  return isMethod(event, "turn/completed") ? event.notification.params.turn.status : null;
+}
+
+function appendDelta(items: readonly ThreadItem[], itemId: string, delta: string): readonly ThreadItem[] {
+  return items.map((item) =>
+    item.id === itemId && item.type === "agentMessage" ? { ...item, text: item.text + delta } : item,
+  );
+}
+
+function isItemProgress(event: TurnEvent): boolean {
+  return (
+    isMethod(event, "item/started") || isMethod(event, "item/completed") || isMethod(event, "item/agentMessage/delta")
+  );
+}
+
+function failure(message: string): TurnError {
+  return { message, codexErrorInfo: null, additionalDetails: null };
+}
+
+/**
+ * One turn as an XState v5 machine: `starting` (`turn/start` sent) → `running.started` →
+ * `running.streaming` → `completed` | `interrupted` | `failed`.
+ *
+ * It is driven by events alone — the `turn/start` answer, the notifications routed to the turn in whatever
+ * order they come (a `turn/completed` that arrives before the `turn/start` answer still ends the turn),
+ * `steer`, `interrupt`, and a lost connection — so it can be drawn, inspected and tested with no process.
+ * When the turn ends while items are still open (the server never completes a partly streamed message after
+ * an interrupt), the machine closes them with the text gathered so far and lists them in `closedItemIds`.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from "xstate";
+ * import { turnMachine } from "codex-app-server";
+ *
+ * const turn = createActor(turnMachine, { input: { threadId: "thr_1" } });
+ * turn.subscribe({ error: (err) => console.error(err) });
+ * turn.start();
+ * turn.send({ type: "turn.accepted", turnId: "turn_1" });
+ * console.log(turn.getSnapshot().value); // { running: "started" }
+ * console.log(turn.getSnapshot().can({ type: "interrupt" })); // true
+ * ```
+ */
+export const turnMachine = setup({
+  types: {
+    context: {} as TurnContext,
+    events: {} as TurnEvent,
+    input: {} as TurnInput,
+  },
+  guards: {
+    knowsTurnId: ({ context }) => context.turnId !== null,
+    isItemProgress: ({ event }) => isItemProgress(event),
+    isTurnStarted: ({ event }) => isMethod(event, "turn/started"),
+    isError: ({ event }) => isMethod(event, "error"),
+    isUsage: ({ event }) => isMethod(event, "thread/tokenUsage/updated"),
+    endsCompleted: ({ event }) => {
+      const status = completedStatus(event);
+      return status === "completed" || status === "inProgress";
+    },
+    endsInterrupted: ({ event }) => completedStatus(event) === "interrupted",
+    endsFailed: ({ event }) => completedStatus(event) === "failed",
+  },
+  actions: {
+    acceptTurn: assign({
+      turnId: ({ context, event }) => (event.type === "turn.accepted" ? event.turnId : context.turnId),
+    }),
+    learnTurnId: assign({
+      turnId: ({ context, event }) =>
+        context.turnId ?? (isMethod(event, "turn/started") ? event.notification.params.turn.id : null),
+    }),
+    fail: assign(({ context, event }) => ({
+      error: event.type === "turn.rejected" || event.type === "connection.lost" ? failure(event.message) : context.error,
+      items: [...context.items, ...context.openItems],
+      openItems: [],
+      closedItemIds: context.openItems.map((item) => item.id),
+    })),
+    trackItem: assign(({ context, event }) => {
+      if (isMethod(event, "item/started")) return { openItems: [...context.openItems, event.notification.params.item] };
+      if (isMethod(event, "item/agentMessage/delta")) {
+        const { itemId, delta } = event.notification.params;
+        return { openItems: appendDelta(context.openItems, itemId, delta) };
+      }
+      if (isMethod(event, "item/completed")) {
+        const item = event.notification.params.item;
+        return { openItems: context.openItems.filter((open) => open.id !== item.id), items: [...context.items, item] };
+      }
+      return {};
+    }),
+    recordError: assign({
+      error: ({ context, event }) =>
+        isMethod(event, "error") && !event.notification.params.willRetry ? event.notification.params.error : context.error,
+    }),
+    recordUsage: assign({
+      usage: ({ context, event }) =>
+        isMethod(event, "thread/tokenUsage/updated") ? event.notification.params.tokenUsage : context.usage,
+    }),
+    countSteer: assign({ steers: ({ context }) => context.steers + 1 }),
+    requestInterrupt: assign({ interruptRequested: true }),
+    finish: assign(({ context, event }) => {
+      if (!isMethod(event, "turn/completed")) return {};
+      const served = event.notification.params.turn;
+      const items = [...context.items, ...context.openItems];
+      return {
+        turnId: context.turnId ?? served.id,
+        items,
+        openItems: [],
+        closedItemIds: context.openItems.map((item) => item.id),
+        turn: { ...served, items: served.items.length > 0 ? served.items : items },
+        error: served.error ?? context.error,
+      };
+    }),
+  },
+}).createMachine({
+  id: "turn",
+  context: ({ input }) => ({
+    threadId: input.threadId,
+    turnId: input.turnId ?? null,
+    items: [],
+    openItems: [],
+    closedItemIds: [],
+    turn: null,
+    error: null,
+    usage: null,
+    steers: 0,
+    interruptRequested: false,
+  }),
+  initial: "starting",
+  on: {
+    notification: [
+      { guard: "endsCompleted", target: ".completed", actions: "finish" },
+      { guard: "endsInterrupted", target: ".interrupted", actions: "finish" },
+      { guard: "endsFailed", target: ".failed", actions: "finish" },
+      { guard: "isItemProgress", target: ".running.streaming", actions: "trackItem" },
+      { guard: "isTurnStarted", actions: "learnTurnId" },
+      { guard: "isError", actions: "recordError" },
+      { guard: "isUsage", actions: "recordUsage" },
+    ],
+    "connection.lost": { target: ".failed", actions: "fail" },
+  },
+  states: {
+    starting: {
+      on: {
+        "turn.accepted": { target: "running", actions: "acceptTurn" },
+        "turn.rejected": { target: "failed", actions: "fail" },
+        notification: { guard: "isTurnStarted", target: "running", actions: "learnTurnId" },
+        steer: { guard: "knowsTurnId", actions: "countSteer" },
+        interrupt: { guard: "knowsTurnId", actions: "requestInterrupt" },
+      },
+    },
+    running: {
+      initial: "started",
+      on: {
+        "turn.accepted": { actions: "acceptTurn" },
+        steer: { actions: "countSteer" },
+        interrupt: { actions: "requestInterrupt" },
+      },
+      states: {
+        started: {},
+        streaming: {
+          on: {
+            notification: { guard: "isItemProgress", actions: "trackItem" },
+          },
+        },
+      },
+    },
+    completed: { type: "final" },
+    interrupted: { type: "final" },
+    failed: { type: "final" },
+  },
+});
+
+/** The turn machine's type, for snapshots and `machine.provide`. */
+export type TurnMachine = typeof turnMachine;

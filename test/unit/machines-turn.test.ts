@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createActor } from "xstate";
+import { turnMachine, type TurnEvent } from "../../src/machines/turn.js";
+import type { Notification, ThreadItem } from "../../src/schema/index.js";
+
+const threadId = "thr_1";
+const turnId = "turn_1";
+
+function note(method: string, params: Record<string, unknown>): TurnEvent {
+  return { type: "notification", notification: { method, params } as unknown as Notification };
+}
+const turnStarted = () => note("turn/started", { threadId, turn: { id: turnId, status: "inProgress", items: [] } });
+const itemStarted = (id: string) =>
+  note("item/started", { threadId, turnId, startedAtMs: 0, item: { type: "agentMessage", id, text: "" } });
+const delta = (itemId: string, text: string) => note("item/agentMessage/delta", { threadId, turnId, itemId, delta: text });
+const itemCompleted = (id: string, text: string) =>
+  note("item/completed", { threadId, turnId, completedAtMs: 0, item: { type: "agentMessage", id, text } });
+const turnCompleted = (status: string, items: unknown[] = [], error: unknown = null) =>
+  note("turn/completed", { threadId, turn: { id: turnId, status, items, error } });
+
+function textOf(item: ThreadItem | undefined): string | undefined {
+  return item?.type === "agentMessage" ? item.text : undefined;
+}
+
+function start() {
+  const errors: unknown[] = [];
+  const actor = createActor(turnMachine, { input: { threadId } });
+  actor.subscribe({ error: (err) => errors.push(err) });
+  actor.start();
+  return { actor, errors };
+}
+
+test("a text turn goes starting → started → streaming → completed, keeping the completed items", () => {
+  const { actor, errors } = start();
+  assert.equal(actor.getSnapshot().value, "starting");
+  actor.send({ type: "turn.accepted", turnId });
+  assert.deepEqual(actor.getSnapshot().value, { running: "started" });
+  actor.send(turnStarted());
+  assert.deepEqual(actor.getSnapshot().value, { running: "started" });
+  actor.send(itemStarted("msg_1"));
+  assert.deepEqual(actor.getSnapshot().value, { running: "streaming" });
+  actor.send(delta("msg_1", "Hel"));
+  actor.send(delta("msg_1", "lo"));
+  assert.equal(textOf(actor.getSnapshot().context.openItems[0]), "Hello");
+  actor.send(itemCompleted("msg_1", "Hello"));
+  actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_1", text: "Hello" }]));
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "completed");
+  assert.equal(snap.status, "done");
+  assert.equal(snap.context.turn?.status, "completed");
+  assert.equal(snap.context.items.length, 1);
+  assert.deepEqual(snap.context.closedItemIds, []);
+  assert.deepEqual(errors, []);
+});
+
+test("a turn/completed that arrives before the turn/start answer still completes the turn and names its id", () => {
+  const { actor } = start();
+  actor.send(turnStarted());
+  actor.send(itemStarted("msg_1"));
+  actor.send(itemCompleted("msg_1", "hi"));
+  actor.send(turnCompleted("completed", []));
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "completed");
+  assert.equal(snap.context.turnId, turnId);
+  assert.deepEqual(snap.context.turn?.items.map((i) => i.id), ["msg_1"]);
+  actor.send({ type: "turn.accepted", turnId });
+  assert.equal(actor.getSnapshot().value, "completed");
+});
+
+test("progress before turn/started moves straight to streaming", () => {
+  const { actor } = start();
+  actor.send(itemStarted("msg_1"));
+  assert.deepEqual(actor.getSnapshot().value, { running: "streaming" });
+  actor.send({ type: "turn.accepted", turnId });
+  assert.equal(actor.getSnapshot().context.turnId, turnId);
+  assert.deepEqual(actor.getSnapshot().value, { running: "streaming" });
+});
+
+test("an interrupted turn closes the items the server left open, with the text streamed so far", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(itemStarted("msg_1"));
+  actor.send(delta("msg_1", "partial "));
+  actor.send(delta("msg_1", "answer"));
+  assert.equal(actor.getSnapshot().can({ type: "interrupt" }), true);
+  actor.send({ type: "interrupt" });
+  assert.equal(actor.getSnapshot().context.interruptRequested, true);
+  actor.send(turnCompleted("interrupted", []));
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "interrupted");
+  assert.deepEqual(snap.context.closedItemIds, ["msg_1"]);
+  assert.deepEqual(snap.context.openItems, []);
+  assert.equal(textOf(snap.context.turn?.items[0]), "partial answer");
+  assert.equal(snap.can({ type: "interrupt" }), false);
+  assert.equal(snap.can({ type: "steer" }), false);
+});
+
+test("a failed turn records the error the server will not retry", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(note("error", { threadId, turnId, willRetry: true, error: { message: "retrying" } }));
+  assert.equal(actor.getSnapshot().context.error, null);
+  actor.send(note("error", { threadId, turnId, willRetry: false, error: { message: "provider said 500" } }));
+  actor.send(turnCompleted("failed", [], null));
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "failed");
+  assert.equal(snap.context.error?.message, "provider said 500");
+});
+
+test("the server's own turn error wins over an earlier error notification", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(note("error", { threadId, turnId, willRetry: false, error: { message: "first" } }));
+  actor.send(turnCompleted("failed", [], { message: "final word" }));
+  assert.equal(actor.getSnapshot().context.error?.message, "final word");
+});
+
+test("a rejected turn/start fails the turn with the server's message", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.rejected", message: "thread not found: thr_1" });
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "failed");
+  assert.equal(snap.context.error?.message, "thread not found: thr_1");
+});
+
+test("a lost connection fails a running turn and closes its open items", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(itemStarted("msg_1"));
+  actor.send({ type: "connection.lost", message: "app-server exited" });
+  const snap = actor.getSnapshot();
+  assert.equal(snap.value, "failed");
+  assert.deepEqual(snap.context.closedItemIds, ["msg_1"]);
+  assert.equal(snap.context.error?.message, "app-server exited");
+});
+
+test("steer is accepted only while the turn runs and its id is known", () => {
+  const { actor } = start();
+  assert.equal(actor.getSnapshot().can({ type: "steer" }), false);
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send({ type: "steer" });
+  actor.send({ type: "steer" });
+  assert.equal(actor.getSnapshot().context.steers, 2);
+  actor.send(turnCompleted("completed"));
+  assert.equal(actor.getSnapshot().can({ type: "steer" }), false);
+});
+
+test("notifications that change nothing leave the state alone", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(note("account/rateLimits/updated", { rateLimits: {} }));
+  actor.send(note("thread/status/changed", { threadId, status: { type: "active" } }));
+  assert.deepEqual(actor.getSnapshot().value, { running: "started" });
+});
+
+test("the turn keeps the token usage the server last reported for it", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  const usage = (n: number) => ({
+    last: { inputTokens: n, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: n + 1 },
+    total: { inputTokens: n, cachedInputTokens: 0, outputTokens: 1, reasoningOutputTokens: 0, totalTokens: n + 1 },
+  });
+  actor.send(note("thread/tokenUsage/updated", { threadId, turnId, tokenUsage: usage(5) }));
+  actor.send(note("thread/tokenUsage/updated", { threadId, turnId, tokenUsage: usage(9) }));
+  assert.equal(actor.getSnapshot().context.usage?.last.inputTokens, 9);
+});
