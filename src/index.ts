@@ -12,6 +12,13 @@
  *
  * @packageDocumentation
  */
+export {
+  allowCommands,
+  dangerouslyAcceptAll,
+  declineAll,
+  failClosedAnswer,
+  type AllowCommandsOptions,
+} from "./client/approval-handlers.js";
 export { AsyncCodex } from "./client/async-codex.js";
 export { AsyncThread } from "./client/async-thread.js";
 export { AsyncTurnHandle, type TurnWaitOptions } from "./client/async-turn-handle.js";
@@ -39,6 +46,7 @@ export type {
   TurnOptions,
 } from "./client/options.js";
 export { finalResponseOf, type RunResult } from "./client/run-result.js";
+export type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./client/server-request.js";
 export type { TurnEventMap } from "./client/turn-events.js";
 export * from "./errors/index.js";
 export { InvalidInputError } from "./errors/invalid-input-error.js";

@@ -29,12 +29,14 @@ import type {
   ThreadStartOptions,
 } from "./options.js";
 import { NotificationRouter } from "./router.js";
+import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const DEFAULT_MAX_BUFFERED_NOTIFICATIONS = 10_000;
 const DEFAULT_MAX_PENDING_TURNS = 256;
+const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
 
 /**
  * The asynchronous client of the Codex app-server. Lazy: nothing is spawned until the first call (or
@@ -70,6 +72,7 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #lifecycle: ActorRefFrom<ClientLifecycleMachine>;
   readonly #router: NotificationRouter;
   readonly #session: Session;
+  readonly #serverRequests: ServerRequestRouter;
   #connection: Connection | null = null;
   #metadata: InitializeResponse | null = null;
 
@@ -85,6 +88,11 @@ export class AsyncCodex implements AsyncDisposable {
       onDrop: (turnId, count, why) =>
         this.#diagnose({ kind: "droppedNotifications", message: `dropped ${count} notification(s) of turn ${turnId}: ${why}`, turnId }),
     });
+    this.#serverRequests = new ServerRequestRouter({
+      handler: config.approvalHandler,
+      timeoutMs: config.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+      diagnose: (diagnostic) => this.#diagnose(diagnostic),
+    });
     const machine = clientLifecycleMachine.provide({
       actors: {
         start: fromPromise<void>(({ signal }) => this.#open(signal)),
@@ -99,6 +107,7 @@ export class AsyncCodex implements AsyncDisposable {
     this.#session = {
       request: (method, params, options) => this.request(method, params, options),
       startTurn: (params, options) => this.#startTurn(params, options),
+      serverRequests: this.#serverRequests,
     };
   }
 
@@ -294,6 +303,7 @@ export class AsyncCodex implements AsyncDisposable {
       signal,
       notification: (notification) => this.#onNotification(notification),
       diagnostic: (diagnostic) => this.#diagnose(diagnostic),
+      serverRequests: this.#serverRequests,
     });
     this.#connection = connection;
     this.#metadata = connection.metadata;
@@ -342,7 +352,10 @@ export class AsyncCodex implements AsyncDisposable {
     }
     live.accept(turnId);
     this.#router.register(turnId, live);
-    void live.finished.then(() => this.#router.unregister(turnId, live));
+    void live.finished.then(() => {
+      this.#router.unregister(turnId, live);
+      this.#serverRequests.turnEnded(turnId);
+    });
     return live;
   }
 
@@ -355,6 +368,7 @@ export class AsyncCodex implements AsyncDisposable {
         method: notification.method,
       });
     }
+    if (notification.method === "serverRequest/resolved") this.#serverRequests.resolved(notification.params.requestId);
     this.#router.route(notification);
     if (this.events.listenerCount() === 0) return;
     this.#emit("notification", notification);

@@ -5,6 +5,7 @@ import { AsyncTurnHandle } from "./async-turn-handle.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "./options.js";
 import { finalResponseOf, type RunResult } from "./run-result.js";
+import type { ApprovalHandler } from "./server-request.js";
 import type { Session } from "./session.js";
 
 /**
@@ -26,6 +27,23 @@ export class AsyncThread {
   constructor(session: Session, id: string) {
     this.#session = session;
     this.id = id;
+  }
+
+  /**
+   * This thread's own approval handler, which wins over the client's `approvalHandler` for requests about
+   * this thread; `undefined` to use the client's.
+   *
+   * @example
+   * ```ts
+   * thread.approvalHandler = allowCommands(["ls", "cat"]);
+   * ```
+   */
+  get approvalHandler(): ApprovalHandler | undefined {
+    return this.#session.serverRequests.threadHandler(this.id);
+  }
+
+  set approvalHandler(handler: ApprovalHandler | undefined) {
+    this.#session.serverRequests.setThreadHandler(this.id, handler);
   }
 
   /**

@@ -4,6 +4,7 @@ import { TurnNotRunningError } from "../errors/turn-not-running-error.js";
 import type { TurnMachine } from "../machines/turn.js";
 import type { RequestOptions } from "../rpc/peer.js";
 import type { Notification, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
+import { abortable } from "./abortable.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { LiveTurn } from "./live-turn.js";
 import type { Session } from "./session.js";
@@ -160,14 +161,4 @@ export class AsyncTurnHandle {
   ): UnsubscribeFunction {
     return this.#live.events.on(name, listener, options);
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -2,6 +2,8 @@ import type { InspectionEvent } from "xstate";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { TraceHook } from "../rpc/trace.js";
 import type { StdioTransportOptions } from "../transport/stdio-transport.js";
+import type { Transport } from "../transport/transport.js";
+import type { ApprovalHandler } from "./server-request.js";
 
 /**
  * How to start and talk to the app-server. Every field is optional: the defaults start the installed
@@ -17,6 +19,12 @@ import type { StdioTransportOptions } from "../transport/stdio-transport.js";
  * ```
  */
 export interface AppServerConfig extends StdioTransportOptions {
+  /**
+   * Connects some other way than spawning `codex app-server` on stdio: a function that returns a connected
+   * {@link Transport} (a WebSocket or unix socket of your own, or an in-memory peer in tests). When set, the
+   * launch fields (`codexBin`, `launchArgsOverride`, `configOverrides`, `cwd`, `env`) are not used.
+   */
+  transport?: (() => Transport | Promise<Transport>) | undefined;
   /** `clientInfo.name` sent in `initialize`. Default `"codex_app_server_ts"`. */
   clientName?: string | undefined;
   /** `clientInfo.title`. Default `"Codex App Server TypeScript SDK"`. */
@@ -29,6 +37,14 @@ export interface AppServerConfig extends StdioTransportOptions {
   optOutNotificationMethods?: readonly string[] | undefined;
   /** How long any request waits for its answer unless the call says otherwise. Default 120 000 ms. */
   requestTimeoutMs?: number | undefined;
+  /**
+   * Answers the app-server's requests: command and file-change approvals, permission requests, questions for
+   * the user, tool calls. Default: {@link declineAll}, which fails closed — nothing is approved that you did
+   * not approve. A thread's own handler (`thread.approvalHandler`) wins over this one.
+   */
+  approvalHandler?: ApprovalHandler | undefined;
+  /** How long the approval handler may take before the request is declined. Default 600 000 ms (10 min). */
+  approvalTimeoutMs?: number | undefined;
   /** Sees every JSON-RPC message, both ways, with timing. */
   trace?: TraceHook | undefined;
   /** An XState inspection observer, attached to the client's lifecycle actor and every turn's actor. */
@@ -55,8 +71,9 @@ const POSITIVE_NUMBERS = [
   "stderrTailBytes",
   "maxBufferedNotifications",
   "maxPendingTurns",
+  "approvalTimeoutMs",
 ] as const;
-const FUNCTIONS = ["trace", "inspect", "onStderr"] as const;
+const FUNCTIONS = ["trace", "inspect", "onStderr", "transport", "approvalHandler"] as const;
 
 /**
  * Checks an {@link AppServerConfig} before anything is spawned, so that a wrong option fails at once with a

@@ -6,6 +6,7 @@ import { StdioTransport } from "../transport/stdio-transport.js";
 import { VERSION } from "../version.js";
 import type { AppServerConfig } from "./config.js";
 import { toMetadata, type InitializeResponse } from "./metadata.js";
+import type { ServerRequestRouter } from "./server-request-router.js";
 
 /** A started, initialised app-server. */
 export interface Connection {
@@ -19,6 +20,8 @@ export interface ConnectionListeners {
   readonly signal: AbortSignal;
   readonly notification: (notification: Notification) => void;
   readonly diagnostic: (diagnostic: ProtocolDiagnostic) => void;
+  /** Answers the server's requests; attached before the handshake. */
+  readonly serverRequests: ServerRequestRouter;
 }
 
 /**
@@ -33,12 +36,13 @@ export interface ConnectionListeners {
 export async function openConnection(config: AppServerConfig, listeners: ConnectionListeners): Promise<Connection> {
   const { signal } = listeners;
   signal.throwIfAborted();
-  const transport = await StdioTransport.start(config);
+  const transport = config.transport === undefined ? await StdioTransport.start(config) : await config.transport();
   const peer = new JsonRpcPeer(transport, { requestTimeoutMs: config.requestTimeoutMs, trace: config.trace });
   try {
     signal.throwIfAborted();
     peer.onNotification((message) => listeners.notification(message as Notification));
     peer.onDiagnostic(listeners.diagnostic);
+    listeners.serverRequests.attach(peer);
     const params: InitializeParams = {
       clientInfo: {
         name: config.clientName ?? "codex_app_server_ts",

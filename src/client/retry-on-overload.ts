@@ -1,0 +1,137 @@
+import pRetry, { AbortError } from "p-retry";
+import { RetryLimitExceededError } from "../errors/app-server-rpc-error.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { isRetryableError } from "../errors/is-retryable-error.js";
+import { SERVER_OVERLOADED_CODE } from "../errors/server-overloaded.js";
+import { checkRetryOnOverloadOptions, retryDelayMs, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
+
+export {
+  RETRY_ON_OVERLOAD_DEFAULTS,
+  type OverloadRetry,
+  type RetryOnOverloadOptions,
+} from "./retry-on-overload-options.js";
+
+/**
+ * Calls `fn` until it succeeds, retrying with exponential backoff and jitter while the app-server says it is
+ * overloaded — the Python SDK's `retry_on_overload`, built on p-retry. Only what {@link isRetryableError}
+ * accepts is retried: `ServerBusyError` (JSON-RPC `-32001` or an overload marker in `data`).
+ *
+ * - **Defaults** (Python's): 3 `attempts` in total; the wait before attempt n + 1 is
+ *   `min(maxDelayMs, initialDelayMs × 2^(n − 1))` (250 ms, 500 ms, … capped at 2 s), scaled by a uniform
+ *   factor in `[1 − jitter, 1 + jitter]` (±20 %), so a wait may exceed `maxDelayMs` by up to the jitter.
+ * - **Any other error** (an `InvalidParamsError`, a timeout, a closed connection, a `TypeError`, a thrown
+ *   non-Error) propagates unchanged at once, without another call.
+ * - **Out of attempts**: rejects with a {@link RetryLimitExceededError} whose `cause` is the last error, whose
+ *   `code`, `rpcMessage`, `data` and `method` are the last error's, and whose message says how many calls were made.
+ * - **`signal`**: an abort stops at once — before the first call, during a call (which is not waited for; pass
+ *   `signal` on to the call to cancel it too), or during a wait — and rejects with `signal.reason` as is
+ *   (what `AbortSignal.timeout()` and `fetch` use: a `TimeoutError` / `AbortError` `DOMException` unless
+ *   `abort(reason)` gave one). An abort beats whatever the call threw.
+ * - Only retry calls that are safe to make twice: reads and lists are; `turn/start` is not.
+ *
+ * `fn` receives the attempt number (from 1) and `signal`.
+ *
+ * @throws {InvalidInputError} when `fn` is not a function or an option is invalid; the message names it.
+ * @example
+ * ```ts
+ * const { data } = await retryOnOverload((attempt, signal) => codex.threadList({ limit: 20 }, { signal }), {
+ *   signal: AbortSignal.timeout(10_000),
+ *   onRetry: ({ attempt, delayMs }) => console.warn(`overloaded (attempt ${attempt}); retrying in ${delayMs} ms`),
+ * });
+ * ```
+ */
+export async function retryOnOverload<T>(
+  fn: (attempt: number, signal: AbortSignal | undefined) => T | PromiseLike<T>,
+  options?: RetryOnOverloadOptions,
+): Promise<T> {
+  if (typeof fn !== "function") {
+    throw new InvalidInputError("retryOnOverload: `fn` must be a function that makes the call to retry.");
+  }
+  const settings = checkRetryOnOverloadOptions(options);
+  const { attempts, signal, onRetry } = settings;
+
+  try {
+    return await pRetry(
+      async (attempt) => {
+        try {
+          return await untilAborted(new Promise<T>((resolve) => resolve(fn(attempt, signal))), signal);
+        } catch (error) {
+          const failure = new Failure(error);
+          throw isRetryableError(error) ? failure : new AbortError(failure);
+        }
+      },
+      {
+        retries: attempts - 1,
+        // p-retry waits no time of its own: the wait, with Python's jitter, happens in `shouldRetry`.
+        minTimeout: 0,
+        randomize: false,
+        signal,
+        shouldRetry: async ({ error, attemptNumber }) => {
+          const delayMs = retryDelayMs(attemptNumber, settings);
+          await onRetry?.({ error: (error as Failure).error, attempt: attemptNumber, delayMs });
+          await wait(delayMs, signal);
+          return true;
+        },
+      },
+    );
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (!(error instanceof Failure)) throw error;
+    if (!isRetryableError(error.error)) throw error.error;
+    throw retriesExhausted(error.error, attempts);
+  }
+}
+
+/** What one attempt threw, boxed so that p-retry neither rewrites a non-Error nor gives up on a TypeError. */
+class Failure extends Error {
+  constructor(readonly error: unknown) {
+    super("retryOnOverload: an attempt failed");
+  }
+}
+
+function retriesExhausted(last: unknown, attempts: number): RetryLimitExceededError {
+  const { code, rpcMessage, message, data, method, threadId } = last as {
+    code?: unknown;
+    rpcMessage?: unknown;
+    message?: unknown;
+    data?: unknown;
+    method?: unknown;
+    threadId?: unknown;
+  };
+  const serverMessage =
+    typeof rpcMessage === "string" ? rpcMessage : typeof message === "string" ? message : "Server overloaded";
+  const calls = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  return new RetryLimitExceededError(typeof code === "number" ? code : SERVER_OVERLOADED_CODE, serverMessage, data, {
+    cause: last,
+    method: typeof method === "string" ? method : undefined,
+    params: typeof threadId === "string" ? { threadId } : undefined,
+    shownMessage: `retryOnOverload gave up after ${calls}: the server was still overloaded (its last answer: ${JSON.stringify(serverMessage)})`,
+    hint: "Wait longer before calling again, or allow more `attempts` or a longer `maxDelayMs`; `cause` holds the last error.",
+  });
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function wait(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (delayMs <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, delayMs);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

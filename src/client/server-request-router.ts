@@ -1,0 +1,132 @@
+import type { JsonRpcPeer } from "../rpc/peer.js";
+import type { ServerRequestContext } from "../rpc/server-request.js";
+import {
+  checkServerRequest,
+  checkServerRequestResult,
+  serverRequests,
+  type RequestId,
+  type ServerRequestMethod,
+} from "../schema/index.js";
+import { abortable } from "./abortable.js";
+import { failClosedAnswer } from "./approval-handlers.js";
+import type { ClientDiagnostic } from "./codex-events.js";
+import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
+
+/** Options of {@link ServerRequestRouter}. */
+export interface ServerRequestRouterOptions {
+  /** The client-wide handler; `undefined` for the fail-closed default. */
+  readonly handler: ApprovalHandler | undefined;
+  /** How long a handler may take before its request is declined. */
+  readonly timeoutMs: number;
+  /** Reports handlers that threw, timed out or answered wrongly. */
+  readonly diagnose: (diagnostic: Omit<Extract<ClientDiagnostic, { kind: "serverRequestFailed" }>, "atMs">) => void;
+}
+
+interface Pending {
+  readonly controller: AbortController;
+  readonly threadId: string | null;
+  readonly turnId: string | null;
+}
+
+function idsOf(params: unknown): { threadId: string | null; turnId: string | null } {
+  const p = (params ?? {}) as { threadId?: unknown; turnId?: unknown; conversationId?: unknown };
+  const threadId = typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : null;
+  return { threadId, turnId: typeof p.turnId === "string" ? p.turnId : null };
+}
+
+/**
+ * Answers the app-server's requests: picks the thread's handler, else the client's, else the fail-closed
+ * default; gives it a signal that fires when the turn ends, the server resolves the request
+ * (`serverRequest/resolved`) or the connection closes; bounds it in time; checks its answer against the
+ * method's schema. Whatever goes wrong, the server gets the fail-closed answer.
+ */
+export class ServerRequestRouter {
+  readonly #options: ServerRequestRouterOptions;
+  readonly #threadHandlers = new Map<string, ApprovalHandler>();
+  readonly #pending = new Map<RequestId, Pending>();
+
+  constructor(options: ServerRequestRouterOptions) {
+    this.#options = options;
+  }
+
+  /** Registers a handler on every server request method of the protocol. */
+  attach(peer: JsonRpcPeer): void {
+    for (const method of Object.keys(serverRequests) as ServerRequestMethod[]) {
+      peer.onRequest(method, (params, context) => this.#answer(method, params, context));
+    }
+  }
+
+  /** Sets (or, with `undefined`, removes) the handler of one thread, which wins over the client's. */
+  setThreadHandler(threadId: string, handler: ApprovalHandler | undefined): void {
+    if (handler === undefined) this.#threadHandlers.delete(threadId);
+    else this.#threadHandlers.set(threadId, handler);
+  }
+
+  /** The handler of one thread, if it has its own. */
+  threadHandler(threadId: string): ApprovalHandler | undefined {
+    return this.#threadHandlers.get(threadId);
+  }
+
+  /** The server answered the request itself (`serverRequest/resolved`): its handler's signal fires. */
+  resolved(requestId: RequestId): void {
+    this.#pending.get(requestId)?.controller.abort(new Error(`the server resolved request ${requestId} itself`));
+  }
+
+  /** A turn ended: the signals of its pending requests fire. */
+  turnEnded(turnId: string): void {
+    for (const pending of this.#pending.values()) {
+      if (pending.turnId === turnId) pending.controller.abort(new Error(`turn ${turnId} ended`));
+    }
+  }
+
+  async #answer(method: ServerRequestMethod, params: unknown, context: ServerRequestContext): Promise<ServerRequestAnswer> {
+    const { threadId, turnId } = idsOf(params);
+    const checked = checkServerRequest(method, params);
+    if (!checked.ok) {
+      this.#report(method, context.id, `its params do not fit the schema (${checked.errors.join("; ")}); declined`);
+      return failClosedAnswer({ method });
+    }
+    const handler = (threadId === null ? undefined : this.#threadHandlers.get(threadId)) ?? this.#options.handler;
+    if (handler === undefined) return failClosedAnswer({ method });
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, context.signal, AbortSignal.timeout(this.#options.timeoutMs)]);
+    this.#pending.set(context.id, { controller, threadId, turnId });
+    const decisions = (params as { availableDecisions?: unknown }).availableDecisions;
+    const request = {
+      method,
+      params,
+      id: context.id,
+      threadId,
+      turnId,
+      availableDecisions: Array.isArray(decisions) ? decisions : null,
+      signal,
+    } as ServerRequest;
+    try {
+      const answer = await abortable(Promise.resolve(handler(request)), signal);
+      if (answer === undefined) return failClosedAnswer(request);
+      const valid = checkServerRequestResult(method, answer);
+      if (!valid.ok) {
+        this.#report(method, context.id, `the handler's answer does not fit the schema (${valid.errors.join("; ")}); declined`);
+        return failClosedAnswer(request);
+      }
+      return answer;
+    } catch (error) {
+      const why = signal.aborted && !controller.signal.aborted && !context.signal.aborted ? "timed out" : "threw";
+      this.#report(method, context.id, `the handler ${why} (${error instanceof Error ? error.message : String(error)}); declined`, error);
+      return failClosedAnswer(request);
+    } finally {
+      this.#pending.delete(context.id);
+      controller.abort(new Error(`request ${context.id} is settled`));
+    }
+  }
+
+  #report(method: string, id: RequestId, what: string, error?: unknown): void {
+    this.#options.diagnose({
+      kind: "serverRequestFailed",
+      message: `server request ${method} (id ${id}): ${what}`,
+      id,
+      method,
+      error,
+    });
+  }
+}
