@@ -45,6 +45,12 @@ export type {
   ThreadStartOptions,
   TurnOptions,
 } from "./client/options.js";
+export {
+  RETRY_ON_OVERLOAD_DEFAULTS,
+  retryOnOverload,
+  type OverloadRetry,
+  type RetryOnOverloadOptions,
+} from "./client/retry-on-overload.js";
 export { finalResponseOf, type RunResult } from "./client/run-result.js";
 export type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./client/server-request.js";
 export type { TurnEventMap } from "./client/turn-events.js";

@@ -19,6 +19,7 @@ import { AsyncThread } from "./async-thread.js";
 import type { ClientDiagnostic, CodexEventMap } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
 import { openConnection, type Connection } from "./connection.js";
+import { IDEMPOTENT_METHODS } from "./idempotent-methods.js";
 import { LiveTurn } from "./live-turn.js";
 import type { InitializeResponse } from "./metadata.js";
 import type {
@@ -28,6 +29,7 @@ import type {
   ThreadResumeOptions,
   ThreadStartOptions,
 } from "./options.js";
+import { retryOnOverload } from "./retry-on-overload.js";
 import { NotificationRouter } from "./router.js";
 import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
@@ -177,7 +179,7 @@ export class AsyncCodex implements AsyncDisposable {
 
   /**
    * Sends any client request of the protocol, typed by its method (all 109 of the pinned schema), after
-   * starting the client if needed.
+   * starting the client if needed. With the `retry` option, reads are retried when the server is overloaded.
    *
    * @example
    * ```ts
@@ -190,7 +192,11 @@ export class AsyncCodex implements AsyncDisposable {
     options?: RequestOptions,
   ): Promise<ClientRequestResult<M>> {
     const connection = await this.#ready();
-    return connection.peer.request<ClientRequestResult<M>>(method, params, options);
+    const call = (_attempt: number, signal?: AbortSignal) =>
+      connection.peer.request<ClientRequestResult<M>>(method, params, { ...options, signal });
+    const retry = this.#config.retry;
+    if (retry === undefined || retry === false || !IDEMPOTENT_METHODS.has(method)) return call(1, options?.signal);
+    return retryOnOverload(call, { ...(retry === true ? {} : retry), signal: options?.signal });
   }
 
   /**

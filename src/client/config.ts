@@ -3,6 +3,7 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { TraceHook } from "../rpc/trace.js";
 import type { StdioTransportOptions } from "../transport/stdio-transport.js";
 import type { Transport } from "../transport/transport.js";
+import { checkRetryOnOverloadOptions, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
 import type { ApprovalHandler } from "./server-request.js";
 
 /**
@@ -45,6 +46,13 @@ export interface AppServerConfig extends StdioTransportOptions {
   approvalHandler?: ApprovalHandler | undefined;
   /** How long the approval handler may take before the request is declined. Default 600 000 ms (10 min). */
   approvalTimeoutMs?: number | undefined;
+  /**
+   * Retries requests that only read (`thread/list`, `thread/read`, `model/list`, … — see `IDEMPOTENT_METHODS`)
+   * when the server is overloaded (`-32001`), with {@link retryOnOverload}: `true` for its defaults (3 attempts,
+   * 250 ms doubling to 2 s, ±20 % jitter), or its options. Default off. Requests that change something are
+   * never retried by the client. `timeoutMs` applies to each attempt.
+   */
+  retry?: boolean | Omit<RetryOnOverloadOptions, "signal"> | undefined;
   /** Sees every JSON-RPC message, both ways, with timing. */
   trace?: TraceHook | undefined;
   /** An XState inspection observer, attached to the client's lifecycle actor and every turn's actor. */
@@ -115,6 +123,10 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
   }
   if (config.experimentalApi !== undefined && typeof config.experimentalApi !== "boolean") {
     fail("experimentalApi", "a boolean");
+  }
+  if (config.retry !== undefined && typeof config.retry !== "boolean") {
+    if (config.retry === null || typeof config.retry !== "object") fail("retry", "a boolean or retryOnOverload options");
+    checkRetryOnOverloadOptions(config.retry);
   }
   if (config.env !== undefined && (config.env === null || typeof config.env !== "object")) {
     fail("env", "an object of strings");

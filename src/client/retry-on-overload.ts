@@ -3,6 +3,7 @@ import { RetryLimitExceededError } from "../errors/app-server-rpc-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { isRetryableError } from "../errors/is-retryable-error.js";
 import { SERVER_OVERLOADED_CODE } from "../errors/server-overloaded.js";
+import { abortable } from "./abortable.js";
 import { checkRetryOnOverloadOptions, retryDelayMs, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
 
 export {
@@ -54,7 +55,7 @@ export async function retryOnOverload<T>(
     return await pRetry(
       async (attempt) => {
         try {
-          return await untilAborted(new Promise<T>((resolve) => resolve(fn(attempt, signal))), signal);
+          return await abortable(new Promise<T>((resolve) => resolve(fn(attempt, signal))), signal);
         } catch (error) {
           const failure = new Failure(error);
           throw isRetryableError(error) ? failure : new AbortError(failure);
@@ -107,16 +108,6 @@ function retriesExhausted(last: unknown, attempts: number): RetryLimitExceededEr
     params: typeof threadId === "string" ? { threadId } : undefined,
     shownMessage: `retryOnOverload gave up after ${calls}: the server was still overloaded (its last answer: ${JSON.stringify(serverMessage)})`,
     hint: "Wait longer before calling again, or allow more `attempts` or a longer `maxDelayMs`; `cause` holds the last error.",
-  });
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 

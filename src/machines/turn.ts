@@ -13,7 +13,11 @@ export interface TurnContext {
   readonly openItems: readonly ThreadItem[];
   /** Ids of items the client closed because the turn ended while they were open (after an interrupt). */
   readonly closedItemIds: readonly string[];
-  /** The finished turn from `turn/completed`, with `items` filled in when the server sent none. */
+  /**
+   * The finished turn from `turn/completed`. The server sends only a summary of its items there (the last agent
+   * message; nothing after an interrupt), so unless it says `itemsView: "full"`, `items` is replaced by every
+   * item the client saw complete, in order, then those it closed.
+   */
   readonly turn: Turn | null;
   /** The last error: an `error` notification the server will not retry, or why `turn/start` failed. */
   readonly error: TurnError | null;
@@ -85,6 +89,7 @@ function failure(message: string): TurnError {
  * `steer`, `interrupt`, and a lost connection — so it can be drawn, inspected and tested with no process.
  * When the turn ends while items are still open (the server never completes a partly streamed message after
  * an interrupt), the machine closes them with the text gathered so far and lists them in `closedItemIds`.
+ * The finished `turn` carries every item the client saw, not the server's summary.
  *
  * @example
  * ```ts
@@ -163,7 +168,7 @@ export const turnMachine = setup({
         items,
         openItems: [],
         closedItemIds: context.openItems.map((item) => item.id),
-        turn: { ...served, items: served.items.length > 0 ? served.items : items },
+        turn: served.itemsView === "full" && served.items.length > 0 ? served : { ...served, items, itemsView: "full" as const },
         error: served.error ?? context.error,
       };
     }),

@@ -16,8 +16,8 @@ const itemStarted = (id: string) =>
 const delta = (itemId: string, text: string) => note("item/agentMessage/delta", { threadId, turnId, itemId, delta: text });
 const itemCompleted = (id: string, text: string) =>
   note("item/completed", { threadId, turnId, completedAtMs: 0, item: { type: "agentMessage", id, text } });
-const turnCompleted = (status: string, items: unknown[] = [], error: unknown = null) =>
-  note("turn/completed", { threadId, turn: { id: turnId, status, items, error } });
+const turnCompleted = (status: string, items: unknown[] = [], error: unknown = null, itemsView = "summary") =>
+  note("turn/completed", { threadId, turn: { id: turnId, status, items, error, itemsView } });
 
 function textOf(item: ThreadItem | undefined): string | undefined {
   return item?.type === "agentMessage" ? item.text : undefined;
@@ -164,4 +164,25 @@ test("the turn keeps the token usage the server last reported for it", () => {
   actor.send(note("thread/tokenUsage/updated", { threadId, turnId, tokenUsage: usage(5) }));
   actor.send(note("thread/tokenUsage/updated", { threadId, turnId, tokenUsage: usage(9) }));
   assert.equal(actor.getSnapshot().context.usage?.last.inputTokens, 9);
+});
+
+test("the finished turn carries every item the client saw, not the server's one-item summary", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(itemStarted("msg_1"));
+  actor.send(itemCompleted("msg_1", "first"));
+  actor.send(itemStarted("msg_2"));
+  actor.send(itemCompleted("msg_2", "second"));
+  actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_2", text: "second" }]));
+  const turn = actor.getSnapshot().context.turn;
+  assert.deepEqual(turn?.items.map((item) => item.id), ["msg_1", "msg_2"]);
+  assert.equal(turn?.itemsView, "full");
+});
+
+test("a turn/completed that says its items are full is kept as the server sent it", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  const served = [{ type: "agentMessage", id: "msg_9", text: "all" }];
+  actor.send(turnCompleted("completed", served, null, "full"));
+  assert.deepEqual(actor.getSnapshot().context.turn?.items, served);
 });
