@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const root = new URL("../..", import.meta.url).pathname;
+
+test("npm pack gives a tarball that works when installed into an empty folder", { timeout: 180_000 }, async () => {
+  const folder = await mkdtemp("/var/tmp/codex-app-server-pack-");
+  try {
+    await run("npm", ["pack", "--pack-destination", folder], { cwd: root, timeout: 120_000 });
+    const tarball = (await readdir(folder)).find((name) => name.endsWith(".tgz"));
+    assert.ok(tarball, "npm pack wrote a tarball");
+    const app = join(folder, "app");
+    await run("mkdir", ["-p", app]);
+    await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+    await run("npm", ["install", "--no-audit", "--no-fund", join(folder, tarball)], { cwd: app, timeout: 120_000 });
+    await writeFile(
+      join(app, "check.mjs"),
+      [
+        'const protocol = await import("codex-app-server/protocol");',
+        'const api = await import("codex-app-server");',
+        'const testing = await import("codex-app-server/testing");',
+        "console.log(JSON.stringify({",
+        "  clientRequests: Object.keys(protocol.clientRequests).length,",
+        "  serverRequests: Object.keys(protocol.serverRequests).length,",
+        "  notifications: Object.keys(protocol.serverNotifications).length,",
+        "  threadStartParams: typeof protocol.ThreadStartParams,",
+        "  asyncCodex: typeof api.AsyncCodex,",
+        "  version: api.VERSION,",
+        "  kit: typeof testing.createOfflineEnvironment,",
+        "}));",
+      ].join("\n"),
+    );
+    const { stdout } = await run(process.execPath, ["check.mjs"], { cwd: app, timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout), {
+      clientRequests: 109,
+      serverRequests: 10,
+      notifications: 86,
+      threadStartParams: "object",
+      asyncCodex: "function",
+      version: "0.1.0",
+      kit: "function",
+    });
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
