@@ -77,6 +77,8 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #serverRequests: ServerRequestRouter;
   #connection: Connection | null = null;
   #metadata: InitializeResponse | null = null;
+  /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
+  #opening: Promise<unknown> = Promise.resolve();
 
   /**
    * @param config How to start and talk to the app-server; checked at once.
@@ -97,7 +99,11 @@ export class AsyncCodex implements AsyncDisposable {
     });
     const machine = clientLifecycleMachine.provide({
       actors: {
-        start: fromPromise<void>(({ signal }) => this.#open(signal)),
+        start: fromPromise<void>(({ signal }) => {
+          const opening = this.#open(signal);
+          this.#opening = opening.catch(() => undefined);
+          return opening;
+        }),
         stop: fromPromise<void>(() => this.#shutDown()),
       },
     });
@@ -311,6 +317,10 @@ export class AsyncCodex implements AsyncDisposable {
       diagnostic: (diagnostic) => this.#diagnose(diagnostic),
       serverRequests: this.#serverRequests,
     });
+    if (signal.aborted) {
+      await connection.peer.close();
+      signal.throwIfAborted();
+    }
     this.#connection = connection;
     this.#metadata = connection.metadata;
     void connection.peer.closed.then((info) => {
@@ -322,6 +332,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #shutDown(): Promise<void> {
+    await this.#opening;
     const connection = this.#connection;
     this.#connection = null;
     this.#loseTurns(
@@ -341,23 +352,33 @@ export class AsyncCodex implements AsyncDisposable {
       maxBufferedNotifications: this.#config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS,
       inspect: this.#config.inspect,
       onListenerError: (error) => this.#diagnose({ kind: "listenerFailed", message: String(error), error }),
+      onDrop: (turnId) =>
+        this.#diagnose({
+          kind: "droppedNotifications",
+          message: `turn ${turnId}: its stream had maxBufferedNotifications unread, so deltas are being dropped (the completed items keep the whole text)`,
+          turnId,
+        }),
     });
     let turnId: string;
+    this.#router.expectTurn(params.threadId);
     try {
       ({
         turn: { id: turnId },
       } = await this.request("turn/start", params, options));
     } catch (error) {
+      this.#router.turnStartSettled(params.threadId);
       live.reject(error instanceof Error ? error.message : String(error));
       throw error;
     }
     const running = this.#router.get(turnId);
     if (running !== undefined) {
+      this.#router.turnStartSettled(params.threadId);
       live.actor.stop();
       return running;
     }
     live.accept(turnId);
     this.#router.register(turnId, live);
+    this.#router.turnStartSettled(params.threadId);
     void live.finished.then(() => {
       this.#router.unregister(turnId, live);
       this.#serverRequests.turnEnded(turnId);

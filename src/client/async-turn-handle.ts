@@ -88,8 +88,13 @@ export class AsyncTurnHandle {
         { threadId: this.threadId, turnId: this.id },
       );
     }
+    const answer = await this.#session.request(
+      "turn/steer",
+      { threadId: this.threadId, expectedTurnId: this.id, input: wire },
+      options,
+    );
     this.#live.actor.send({ type: "steer" });
-    return this.#session.request("turn/steer", { threadId: this.threadId, expectedTurnId: this.id, input: wire }, options);
+    return answer;
   }
 
   /**
@@ -105,8 +110,9 @@ export class AsyncTurnHandle {
    */
   async interrupt(options?: RequestOptions): Promise<TurnInterruptResponse> {
     if (!this.#live.actor.getSnapshot().can({ type: "interrupt" })) return {};
+    const answer = await this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, options);
     this.#live.actor.send({ type: "interrupt" });
-    return this.#session.request("turn/interrupt", { threadId: this.threadId, turnId: this.id }, options);
+    return answer;
   }
 
   /**

@@ -15,6 +15,8 @@ export interface LiveTurnOptions {
   readonly inspect?: ((event: InspectionEvent) => void) | undefined;
   /** Reports an error thrown by an event listener (it must not break the turn). */
   readonly onListenerError: (error: unknown) => void;
+  /** Told once, when the stream's queue first drops a delta. */
+  readonly onDrop?: ((turnId: string) => void) | undefined;
 }
 
 /**
@@ -28,11 +30,13 @@ export class LiveTurn {
   /** Resolves with the final snapshot when the turn ends, however it ends. */
   readonly finished: Promise<FinishedTurn>;
   readonly #onListenerError: (error: unknown) => void;
+  readonly #onDrop: ((turnId: string) => void) | undefined;
   #failure: Error | null = null;
 
   constructor(options: LiveTurnOptions) {
     this.queue = new NotificationQueue(options.maxBufferedNotifications);
     this.#onListenerError = options.onListenerError;
+    this.#onDrop = options.onDrop;
     this.actor = createActor(turnMachine, {
       input: { threadId: options.threadId },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
@@ -92,7 +96,9 @@ export class LiveTurn {
   deliver(notification: Notification): void {
     if (this.ended) return;
     if (notification.method === "turn/completed") this.#closeOpenItems(notification.params.turn.id);
+    const dropped = this.queue.dropped;
     this.queue.push(notification);
+    if (dropped === 0 && this.queue.dropped > 0) this.#onDrop?.(this.turnId ?? "(unknown)");
     this.actor.send({ type: "notification", notification });
     switch (notification.method) {
       case "item/agentMessage/delta":
@@ -113,8 +119,9 @@ export class LiveTurn {
    * text streamed so far.
    */
   #closeOpenItems(turnId: string): void {
-    const { openItems, threadId } = this.actor.getSnapshot().context;
-    for (const item of openItems) {
+    const { items, openItemIds, threadId } = this.actor.getSnapshot().context;
+    if (openItemIds.length === 0) return;
+    for (const item of items.filter((candidate) => openItemIds.includes(candidate.id))) {
       const closing: Notification = {
         method: "item/completed",
         params: { threadId, turnId, item, completedAtMs: Date.now() },

@@ -13,6 +13,7 @@ export interface NotificationRouterOptions {
 }
 
 interface Held {
+  readonly threadId: string;
   readonly notifications: Notification[];
   dropped: number;
 }
@@ -35,14 +36,17 @@ export function turnIdOf(notification: Notification): string | null {
 
 /**
  * Routes turn notifications to their {@link LiveTurn} by turn id. Notifications for a turn that is not
- * registered yet (they can come before the `turn/start` answer, `turn/completed` included) are held and
- * replayed, in order, when it registers. Held notifications are bounded: per turn, deltas past
- * `maxBufferedNotifications` are dropped (other notifications are kept); across turns, past
- * `maxPendingTurns` the turn held longest is forgotten (those are turns nobody on this client started).
+ * registered yet, on a thread with a `turn/start` still waiting for its answer (they can come before the
+ * answer, `turn/completed` included), are held and replayed, in order, when the turn registers; what is held
+ * for other turns is let go when the thread's last `turn/start` settles. Turns nobody on this client started
+ * (a compaction, say) are not held at all. Held notifications are bounded: per turn, deltas past
+ * `maxBufferedNotifications` are dropped (other notifications are kept); across turns, past `maxPendingTurns`
+ * the turn held longest is forgotten.
  */
 export class NotificationRouter {
   readonly #turns = new Map<string, LiveTurn>();
   readonly #held = new Map<string, Held>();
+  readonly #starting = new Map<string, number>();
   readonly #options: NotificationRouterOptions;
 
   constructor(options: NotificationRouterOptions) {
@@ -59,6 +63,22 @@ export class NotificationRouter {
     return this.#held.size;
   }
 
+  /** A `turn/start` on this thread was sent: hold its turns' notifications until the answer. */
+  expectTurn(threadId: string): void {
+    this.#starting.set(threadId, (this.#starting.get(threadId) ?? 0) + 1);
+  }
+
+  /** A `turn/start` on this thread was answered (or failed); call after registering its turn. */
+  turnStartSettled(threadId: string): void {
+    const left = (this.#starting.get(threadId) ?? 1) - 1;
+    if (left > 0) {
+      this.#starting.set(threadId, left);
+      return;
+    }
+    this.#starting.delete(threadId);
+    for (const [turnId, held] of this.#held) if (held.threadId === threadId) this.#held.delete(turnId);
+  }
+
   /** Delivers a notification to its turn, holds it for a turn still to come, or returns `false`. */
   route(notification: Notification): boolean {
     const turnId = turnIdOf(notification);
@@ -68,7 +88,9 @@ export class NotificationRouter {
       turn.deliver(notification);
       return true;
     }
-    this.#hold(turnId, notification);
+    const threadId = (notification.params as { threadId?: unknown }).threadId;
+    if (typeof threadId !== "string" || !this.#starting.has(threadId)) return false;
+    this.#hold(turnId, threadId, notification);
     return true;
   }
 
@@ -101,9 +123,10 @@ export class NotificationRouter {
   clear(): void {
     this.#turns.clear();
     this.#held.clear();
+    this.#starting.clear();
   }
 
-  #hold(turnId: string, notification: Notification): void {
+  #hold(turnId: string, threadId: string, notification: Notification): void {
     let held = this.#held.get(turnId);
     if (held === undefined) {
       if (this.#held.size >= this.#options.maxPendingTurns) {
@@ -111,7 +134,7 @@ export class NotificationRouter {
         this.#held.delete(oldest);
         this.#options.onDrop(oldest, dropped.notifications.length, "too many turns were waiting for their turn/start answer");
       }
-      held = { notifications: [], dropped: 0 };
+      held = { threadId, notifications: [], dropped: 0 };
       this.#held.set(turnId, held);
     }
     if (held.notifications.length >= this.#options.maxBufferedNotifications && isDelta(notification)) {

@@ -7,16 +7,19 @@ export interface TurnContext {
   readonly threadId: string;
   /** The turn's id: known from the `turn/start` answer or from the first notification that names it. */
   readonly turnId: string | null;
-  /** Items the server completed (`item/completed`), in order, then the items the client closed at the end. */
+  /**
+   * Every item of the turn, in the order the items started: completed ones as the server completed them, open
+   * ones (agent text gathered from deltas so far) until they complete or the turn ends.
+   */
   readonly items: readonly ThreadItem[];
-  /** Items that got `item/started` and no `item/completed` yet; agent text gathered from deltas so far. */
-  readonly openItems: readonly ThreadItem[];
+  /** Ids of the items that got `item/started` and no `item/completed` yet. */
+  readonly openItemIds: readonly string[];
   /** Ids of items the client closed because the turn ended while they were open (after an interrupt). */
   readonly closedItemIds: readonly string[];
   /**
    * The finished turn from `turn/completed`. The server sends only a summary of its items there (the last agent
    * message; nothing after an interrupt), so unless it says `itemsView: "full"`, `items` is replaced by every
-   * item the client saw complete, in order, then those it closed.
+   * item the client saw, in the order they started (those it closed included).
    */
   readonly turn: Turn | null;
   /** The last error: an `error` notification the server will not retry, or why `turn/start` failed. */
@@ -68,6 +71,11 @@ function appendDelta(items: readonly ThreadItem[], itemId: string, delta: string
   return items.map((item) =>
     item.id === itemId && item.type === "agentMessage" ? { ...item, text: item.text + delta } : item,
   );
+}
+
+function upsert(items: readonly ThreadItem[], next: ThreadItem): readonly ThreadItem[] {
+  const index = items.findIndex((item) => item.id === next.id);
+  return index < 0 ? [...items, next] : items.with(index, next);
 }
 
 function isItemProgress(event: TurnEvent): boolean {
@@ -133,19 +141,21 @@ export const turnMachine = setup({
     }),
     fail: assign(({ context, event }) => ({
       error: event.type === "turn.rejected" || event.type === "connection.lost" ? failure(event.message) : context.error,
-      items: [...context.items, ...context.openItems],
-      openItems: [],
-      closedItemIds: context.openItems.map((item) => item.id),
+      openItemIds: [],
+      closedItemIds: context.openItemIds,
     })),
     trackItem: assign(({ context, event }) => {
-      if (isMethod(event, "item/started")) return { openItems: [...context.openItems, event.notification.params.item] };
+      if (isMethod(event, "item/started")) {
+        const item = event.notification.params.item;
+        return { items: upsert(context.items, item), openItemIds: [...context.openItemIds, item.id] };
+      }
       if (isMethod(event, "item/agentMessage/delta")) {
         const { itemId, delta } = event.notification.params;
-        return { openItems: appendDelta(context.openItems, itemId, delta) };
+        return { items: appendDelta(context.items, itemId, delta) };
       }
       if (isMethod(event, "item/completed")) {
         const item = event.notification.params.item;
-        return { openItems: context.openItems.filter((open) => open.id !== item.id), items: [...context.items, item] };
+        return { items: upsert(context.items, item), openItemIds: context.openItemIds.filter((id) => id !== item.id) };
       }
       return {};
     }),
@@ -162,13 +172,13 @@ export const turnMachine = setup({
     finish: assign(({ context, event }) => {
       if (!isMethod(event, "turn/completed")) return {};
       const served = event.notification.params.turn;
-      const items = [...context.items, ...context.openItems];
+      const { items } = context;
       return {
         turnId: context.turnId ?? served.id,
-        items,
-        openItems: [],
-        closedItemIds: context.openItems.map((item) => item.id),
-        turn: served.itemsView === "full" && served.items.length > 0 ? served : { ...served, items, itemsView: "full" as const },
+        openItemIds: [],
+        closedItemIds: context.openItemIds,
+        turn:
+          served.itemsView === "full" && served.items.length > 0 ? served : { ...served, items: [...items], itemsView: "full" as const },
         error: served.error ?? context.error,
       };
     }),
@@ -179,7 +189,7 @@ export const turnMachine = setup({
     threadId: input.threadId,
     turnId: input.turnId ?? null,
     items: [],
-    openItems: [],
+    openItemIds: [],
     closedItemIds: [],
     turn: null,
     error: null,

@@ -42,7 +42,8 @@ test("a text turn goes starting → started → streaming → completed, keeping
   assert.deepEqual(actor.getSnapshot().value, { running: "streaming" });
   actor.send(delta("msg_1", "Hel"));
   actor.send(delta("msg_1", "lo"));
-  assert.equal(textOf(actor.getSnapshot().context.openItems[0]), "Hello");
+  assert.deepEqual(actor.getSnapshot().context.openItemIds, ["msg_1"]);
+  assert.equal(textOf(actor.getSnapshot().context.items[0]), "Hello");
   actor.send(itemCompleted("msg_1", "Hello"));
   actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_1", text: "Hello" }]));
   const snap = actor.getSnapshot();
@@ -90,7 +91,7 @@ test("an interrupted turn closes the items the server left open, with the text s
   const snap = actor.getSnapshot();
   assert.equal(snap.value, "interrupted");
   assert.deepEqual(snap.context.closedItemIds, ["msg_1"]);
-  assert.deepEqual(snap.context.openItems, []);
+  assert.deepEqual(snap.context.openItemIds, []);
   assert.equal(textOf(snap.context.turn?.items[0]), "partial answer");
   assert.equal(snap.can({ type: "interrupt" }), false);
   assert.equal(snap.can({ type: "steer" }), false);
@@ -185,4 +186,19 @@ test("a turn/completed that says its items are full is kept as the server sent i
   const served = [{ type: "agentMessage", id: "msg_9", text: "all" }];
   actor.send(turnCompleted("completed", served, null, "full"));
   assert.deepEqual(actor.getSnapshot().context.turn?.items, served);
+});
+
+test("items stay in the order they started: a message abandoned by a steer comes before the answer that followed", () => {
+  const { actor } = start();
+  actor.send({ type: "turn.accepted", turnId });
+  actor.send(itemStarted("msg_abandoned"));
+  actor.send(delta("msg_abandoned", "half"));
+  actor.send({ type: "steer" });
+  actor.send(itemStarted("msg_answer"));
+  actor.send(itemCompleted("msg_answer", "Steered answer."));
+  actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_answer", text: "Steered answer." }]));
+  const snap = actor.getSnapshot();
+  assert.deepEqual(snap.context.turn?.items.map((item) => item.id), ["msg_abandoned", "msg_answer"]);
+  assert.deepEqual(snap.context.closedItemIds, ["msg_abandoned"]);
+  assert.equal(textOf(snap.context.turn?.items[0]), "half");
 });
