@@ -1,8 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
+import { statSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { AppServerError } from "../errors/app-server-error.js";
 import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { appServerArgv, type AppServerArgvOptions } from "./app-server-argv.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
@@ -79,6 +81,7 @@ export class StdioTransport implements Transport {
   static async start(options: StdioTransportOptions = {}): Promise<StdioTransport> {
     const argv = appServerArgv(options);
     const [command, ...args] = argv as [string, ...string[]];
+    if (options.cwd !== undefined) checkWorkingDirectory(options.cwd);
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: mergeEnv(options.env),
@@ -203,6 +206,18 @@ export class StdioTransport implements Transport {
     this.#listener = undefined;
     listener?.close(this.#closeInfo);
     return this.#closeInfo;
+  }
+}
+
+function checkWorkingDirectory(cwd: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    throw new InvalidInputError(`\`cwd\` ${JSON.stringify(cwd)} does not exist: give the app-server an existing folder to run in.`);
+  }
+  if (!isDirectory) {
+    throw new InvalidInputError(`\`cwd\` ${JSON.stringify(cwd)} is not a folder: give the app-server an existing folder to run in.`);
   }
 }
 

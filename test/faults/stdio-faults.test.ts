@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { BinaryNotFoundError } from "../../src/errors/binary-not-found-error.js";
+import { InvalidInputError } from "../../src/errors/invalid-input-error.js";
+
 import { ProtocolError } from "../../src/errors/protocol-error.js";
 import { RequestAbortedError } from "../../src/errors/request-aborted-error.js";
 import { RequestTimeoutError } from "../../src/errors/request-timeout-error.js";
@@ -233,5 +235,11 @@ describe("stdio transport under faults (scripted fake app-server)", { timeout: 3
     assert.ok(error instanceof BinaryNotFoundError);
     assert.equal(error.path, "/nonexistent/codex");
     assert.match(error.message, /\/nonexistent\/codex.*ENOENT/);
+  });
+
+  test("a cwd that does not exist is an InvalidInputError naming it, not a missing binary", async () => {
+    const error = await StdioTransport.start({ cwd: "/nonexistent/work-dir" }).catch((err: unknown) => err);
+    assert.ok(error instanceof InvalidInputError, String(error));
+    assert.match(error.message, /`cwd` "\/nonexistent\/work-dir" does not exist/);
   });
 });
