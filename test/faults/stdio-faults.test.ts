@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { BinaryNotFoundError } from "../../src/errors/binary-not-found-error.js";
 import { InvalidInputError } from "../../src/errors/invalid-input-error.js";
-
 import { ProtocolError } from "../../src/errors/protocol-error.js";
 import { RequestAbortedError } from "../../src/errors/request-aborted-error.js";
 import { RequestTimeoutError } from "../../src/errors/request-timeout-error.js";
