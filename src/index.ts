@@ -66,5 +66,14 @@ export {
 } from "./machines/client-lifecycle.js";
 export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
 export type { RequestOptions } from "./rpc/peer.js";
+export {
+  checkCodexConfig,
+  Codex,
+  Thread,
+  TurnHandle,
+  type CodexConfig,
+  type SyncRequestOptions,
+  type SyncTurnWaitOptions,
+} from "./sync/index.js";
 export type { Notification, ThreadItem, Turn, TurnStatus } from "./schema/index.js";
 export { VERSION } from "./version.js";

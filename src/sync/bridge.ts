@@ -1,0 +1,68 @@
+import { extname } from "node:path";
+import { createSyncFn } from "synckit";
+import { AppServerError } from "../errors/app-server-error.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import type { BridgeRequest, BridgeResponse } from "./messages.js";
+import { WAIT_SLICE_MS, WORKER_ANSWER_MARGIN_MS } from "./timing.js";
+
+type Call = (request: BridgeRequest) => BridgeResponse;
+
+let shared: Call | undefined;
+
+/**
+ * Where the worker's module is, and how to load it: next to this module, with the same extension — `.js`
+ * in the built package, `.ts` when the sources run under tsx (then the worker loads tsx too).
+ */
+function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: string[] } } {
+  const here = new URL(import.meta.url);
+  const extension = extname(here.pathname);
+  const url = new URL(`./worker${extension}`, here);
+  if (extension === ".ts") return { url, options: { tsRunner: "tsx", execArgv: ["--import", import.meta.resolve("tsx")] } };
+  return { url, options: { execArgv: [] } };
+}
+
+/**
+ * Sends one call to the sync clients' worker thread and blocks (`Atomics.wait`) until it answers. The worker
+ * (one per process, shared by every `Codex`, unref'd so it never keeps the process alive) is started by the
+ * first call. The worker answers every call within {@link WAIT_SLICE_MS}; after that plus
+ * {@link WORKER_ANSWER_MARGIN_MS} the call fails.
+ *
+ * @throws {InvalidInputError} when an argument cannot be sent to another thread (a function, a class instance
+ *   with private state…).
+ * @throws {AppServerError} when the worker does not answer in time, or has died.
+ * @example
+ * ```ts
+ * const response = callWorker({ kind: "invoke", clientId, name: "threadList", args: [{}] });
+ * ```
+ */
+export function callWorker(request: BridgeRequest): BridgeResponse {
+  if (shared === undefined) {
+    const { url, options } = workerModule();
+    shared = createSyncFn<(request: BridgeRequest) => Promise<BridgeResponse>>(url, {
+      ...options,
+      timeout: WAIT_SLICE_MS + WORKER_ANSWER_MARGIN_MS,
+    });
+  }
+  try {
+    return shared(request);
+  } catch (error) {
+    throw bridgeError(error);
+  }
+}
+
+function bridgeError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && error.name === "DataCloneError") {
+    return new InvalidInputError(
+      `an argument cannot be sent to the sync client's worker thread (${message}): pass plain data — strings, numbers, arrays and plain objects.`,
+      { cause: error },
+    );
+  }
+  if (/timed-out/.test(message)) {
+    return new AppServerError(
+      `the sync client's worker thread did not answer within ${WAIT_SLICE_MS + WORKER_ANSWER_MARGIN_MS} ms: its event loop is stuck. Close this Codex and start a new one.`,
+      { cause: error },
+    );
+  }
+  return new AppServerError(`the sync client's worker thread failed: ${message}. Start a new Codex.`, { cause: error });
+}

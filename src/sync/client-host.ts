@@ -1,0 +1,143 @@
+import { AsyncCodex } from "../client/async-codex.js";
+import type { AsyncThread } from "../client/async-thread.js";
+import type { AsyncTurnHandle } from "../client/async-turn-handle.js";
+import { AppServerError } from "../errors/app-server-error.js";
+import { StdioTransport } from "../transport/stdio-transport.js";
+import type { Transport } from "../transport/transport.js";
+import type { ClientNews, WireDiagnostic } from "./messages.js";
+import { ServerRequestRelay } from "./server-request-relay.js";
+import { StreamBatches } from "./stream-batches.js";
+import { workerSideEnv, type WireConfig } from "./wire-config.js";
+import { toWire } from "./wire-error.js";
+
+const MAX_HELD_DIAGNOSTICS = 1_000;
+
+interface HostedTurn {
+  readonly handle: AsyncTurnHandle;
+  stream: StreamBatches | null;
+}
+
+/**
+ * Worker side: one sync client's `AsyncCodex`, with the threads and turn handles the caller addresses by id,
+ * the relay of its server requests, and the news (diagnostics, exited processes) for the caller's next call.
+ *
+ * @example
+ * ```ts
+ * const host = new ClientHost(1, toWireConfig({ cwd: "/repo" }));
+ * await host.codex.start();
+ * const threadId = host.holdThread(await host.codex.threadStart());
+ * ```
+ */
+export class ClientHost {
+  readonly id: number;
+  readonly codex: AsyncCodex;
+  readonly relay: ServerRequestRelay;
+  readonly #threads = new Map<string, AsyncThread>();
+  readonly #turns = new Map<string, HostedTurn>();
+  #diagnostics: WireDiagnostic[] = [];
+  #exitedPids: number[] = [];
+  #pid: number | null = null;
+
+  constructor(id: number, wire: WireConfig) {
+    this.id = id;
+    this.relay = new ServerRequestRelay(wire.forwardServerRequests);
+    const launch = { ...wire.options, env: workerSideEnv(wire) };
+    this.codex = new AsyncCodex({
+      ...wire.options,
+      approvalHandler: this.relay.handler,
+      transport: async () => this.#observe(await StdioTransport.start(launch)),
+    });
+    if (wire.forwardDiagnostics) {
+      this.codex.events.on("diagnostic", ({ data }) => {
+        const { error, ...rest } = data as { error?: unknown };
+        this.#diagnostics.push({ ...rest, ...(error === undefined ? {} : { error: toWire(error) }) } as WireDiagnostic);
+        if (this.#diagnostics.length > MAX_HELD_DIAGNOSTICS) this.#diagnostics.shift();
+      });
+    }
+  }
+
+  /** The app-server's process id, once started. */
+  get pid(): number | null {
+    return this.#pid;
+  }
+
+  /** Keeps a thread the caller will address by id; returns that id. */
+  holdThread(thread: AsyncThread): string {
+    this.#threads.set(thread.id, thread);
+    return thread.id;
+  }
+
+  /** The thread with that id (one the caller got from this client). */
+  thread(threadId: string): AsyncThread {
+    const thread = this.#threads.get(threadId);
+    if (thread === undefined) throw new AppServerError(`thread ${threadId} is not known to this sync client.`);
+    return thread;
+  }
+
+  /** Keeps a turn handle the caller will address by turn id; returns that id. */
+  holdTurn(handle: AsyncTurnHandle): string {
+    if (!this.#turns.has(handle.id)) this.#turns.set(handle.id, { handle, stream: null });
+    return handle.id;
+  }
+
+  /** The turn handle with that id. */
+  turn(turnId: string): HostedTurn {
+    const turn = this.#turns.get(turnId);
+    if (turn === undefined) throw new AppServerError(`turn ${turnId} is not known to this sync client (its handle was released).`);
+    return turn;
+  }
+
+  /** The caller dropped these turns' handles: stop reading their streams and forget them. */
+  releaseTurns(turnIds: readonly string[]): void {
+    for (const turnId of turnIds) {
+      this.#turns.get(turnId)?.stream?.close();
+      this.#turns.delete(turnId);
+    }
+  }
+
+  /** What the caller should learn with its next answer (and no longer holds here). */
+  takeNews(): ClientNews | undefined {
+    if (this.#diagnostics.length === 0 && this.#exitedPids.length === 0) return undefined;
+    const news: ClientNews = {
+      ...(this.#diagnostics.length === 0 ? {} : { diagnostics: this.#diagnostics }),
+      ...(this.#exitedPids.length === 0 ? {} : { exitedPids: this.#exitedPids }),
+    };
+    this.#diagnostics = [];
+    this.#exitedPids = [];
+    return news;
+  }
+
+  /** Ends the app-server and forgets everything. */
+  async close(): Promise<void> {
+    try {
+      await this.codex.close();
+    } finally {
+      this.relay.clear();
+      this.releaseTurns([...this.#turns.keys()]);
+      this.#threads.clear();
+    }
+  }
+
+  /** Learns the process id, and when the process is gone (its connection closed), tells the caller. */
+  #observe(transport: StdioTransport): Transport {
+    this.#pid = transport.pid;
+    const pid = transport.pid;
+    return {
+      listen: (listener) =>
+        transport.listen({
+          message: (message) => listener.message(message),
+          diagnostic: (diagnostic) => listener.diagnostic(diagnostic),
+          close: (info) => {
+            this.#exitedPids.push(pid);
+            listener.close(info);
+          },
+        }),
+      send: (message) => transport.send(message),
+      close: () => transport.close(),
+      get closeInfo() {
+        return transport.closeInfo;
+      },
+      [Symbol.asyncDispose]: () => transport[Symbol.asyncDispose](),
+    };
+  }
+}

@@ -1,0 +1,192 @@
+import type { ClientDiagnostic } from "../client/codex-events.js";
+import type { InitializeResponse } from "../client/metadata.js";
+import type { ApprovalHandler, ServerRequest } from "../client/server-request.js";
+import { AppServerError } from "../errors/app-server-error.js";
+import { RequestTimeoutError } from "../errors/request-timeout-error.js";
+import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "../rpc/peer.js";
+import { callWorker } from "./bridge.js";
+import type { CodexConfig } from "./config.js";
+import { guardAppServer } from "./exit-guard.js";
+import type { BridgeRequest, BridgeResponse, ClientNews, WireAnswer, WireServerRequest } from "./messages.js";
+import type { OpenedClient, OperationArgs, OperationName, OperationResult, SyncRequestOptions } from "./operations.js";
+import { REQUEST_MARGIN_MS } from "./timing.js";
+import { toWireConfig } from "./wire-config.js";
+import { fromWire, toWire } from "./wire-error.js";
+
+/** How long the caller may wait for an operation in all, beyond which it gives up (the worker's own timers fire first). */
+export type Budget = { readonly timeoutMs: number } | "untilDone";
+
+/**
+ * Caller side of one sync client: runs its operations in the worker and blocks until each is done, running
+ * the approval handler on this thread whenever the worker hands over a server request, and delivering the
+ * client's diagnostics. Closed once; later calls throw {@link TransportClosedError}.
+ *
+ * @example
+ * ```ts
+ * const link = new ClientLink({ cwd: "/repo" }); // blocks until the app-server is initialised
+ * const threadId = link.invoke("threadStart", [{}, undefined], link.requestBudget());
+ * link.close(2_000, 2_000);
+ * ```
+ */
+export class ClientLink {
+  readonly #handler: ApprovalHandler | undefined;
+  readonly #onDiagnostic: ((diagnostic: ClientDiagnostic) => void) | undefined;
+  readonly #requestTimeoutMs: number;
+  readonly #threadHandlers = new Map<string, ApprovalHandler>();
+  readonly #releasedTurns: string[] = [];
+  readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
+  readonly #clientId: number;
+  readonly #metadata: InitializeResponse;
+  readonly #pid: number | null;
+  #releaseGuard: (() => void) | null = null;
+  #closed = false;
+
+  /** Starts the app-server in the worker and runs the handshake; on failure nothing is left running. */
+  constructor(config: CodexConfig) {
+    this.#handler = config.approvalHandler;
+    this.#onDiagnostic = config.onDiagnostic;
+    this.#requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const opened = this.#drive({ kind: "open", config: toWireConfig(config) }, "initialize", {
+      timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + (config.closeGraceMs ?? 2_000) + (config.killGraceMs ?? 2_000),
+    }) as OpenedClient;
+    this.#clientId = opened.clientId;
+    this.#metadata = opened.metadata;
+    this.#pid = opened.pid;
+    if (opened.pid !== null) this.#releaseGuard = guardAppServer(opened.pid);
+  }
+
+  /** What the app-server said in the handshake. */
+  get metadata(): InitializeResponse {
+    return this.#metadata;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The budget of a request: its timeout (or the client's) plus a margin. */
+  requestBudget(options?: SyncRequestOptions): Budget {
+    return { timeoutMs: (options?.timeoutMs ?? this.#requestTimeoutMs) + REQUEST_MARGIN_MS };
+  }
+
+  /**
+   * Runs an operation in the worker and blocks until it is done.
+   *
+   * @throws whatever the async client threw, rebuilt with its class.
+   */
+  invoke<Name extends OperationName>(name: Name, args: OperationArgs<Name>, budget: Budget): OperationResult<Name> {
+    if (this.#closed) {
+      throw new TransportClosedError("the client is closed: create a new Codex to talk to the app-server again.", { reason: "closed" });
+    }
+    const releasedTurns = this.#releasedTurns.length === 0 ? undefined : this.#releasedTurns.splice(0);
+    return this.#drive({ kind: "invoke", clientId: this.#clientId, name, args, releasedTurns }, name, budget) as OperationResult<Name>;
+  }
+
+  /** Tells the worker to forget the turn once `handle` is garbage-collected. */
+  holdTurn(handle: object, turnId: string): void {
+    this.#turns.register(handle, turnId);
+  }
+
+  /** A thread's own approval handler (run on this thread), which wins over the client's. */
+  threadHandler(threadId: string): ApprovalHandler | undefined {
+    return this.#threadHandlers.get(threadId);
+  }
+
+  /** Sets or removes a thread's own approval handler; the worker starts or stops forwarding its requests. */
+  setThreadHandler(threadId: string, handler: ApprovalHandler | undefined): void {
+    const had = this.#threadHandlers.has(threadId);
+    if (handler === undefined) this.#threadHandlers.delete(threadId);
+    else this.#threadHandlers.set(threadId, handler);
+    if (had !== (handler !== undefined)) {
+      this.invoke("forwardServerRequests", [threadId, handler !== undefined], this.requestBudget());
+    }
+  }
+
+  /**
+   * Ends the app-server (in the worker) and forgets the client. Idempotent. Should the worker fail to
+   * confirm it, the app-server stays guarded, and dies with this process at the latest.
+   */
+  close(closeGraceMs: number, killGraceMs: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const request: BridgeRequest = { kind: "invoke", clientId: this.#clientId, name: "close", args: [] };
+    this.#drive(request, "close", { timeoutMs: closeGraceMs + killGraceMs + REQUEST_MARGIN_MS });
+    this.#releaseGuard?.();
+    this.#releaseGuard = null;
+  }
+
+  #drive(request: BridgeRequest, what: string, budget: Budget): unknown {
+    let deadline = budget === "untilDone" ? Infinity : Date.now() + budget.timeoutMs;
+    let response: BridgeResponse = callWorker(request);
+    for (;;) {
+      this.#learn(response.news);
+      const { outcome } = response;
+      switch (outcome.kind) {
+        case "value":
+          return outcome.value;
+        case "error":
+          throw fromWire(outcome.error, new Error().stack);
+        case "serverRequest": {
+          const startedAt = Date.now();
+          const answer = this.#answer(outcome.request);
+          deadline += Date.now() - startedAt;
+          response = callWorker({ kind: "poll", opId: outcome.opId, answer: { key: outcome.key, answer } });
+          break;
+        }
+        case "waiting":
+          if (Date.now() > deadline) {
+            try {
+              callWorker({ kind: "cancel", opId: outcome.opId });
+            } catch {
+              // the worker is gone: nothing is left to cancel
+            }
+            const timeoutMs = budget === "untilDone" ? 0 : budget.timeoutMs;
+            throw new RequestTimeoutError(what, `sync operation ${outcome.opId}`, timeoutMs);
+          }
+          response = callWorker({ kind: "poll", opId: outcome.opId });
+          break;
+      }
+    }
+  }
+
+  #answer(wire: WireServerRequest): WireAnswer {
+    const handler = (wire.threadId === null ? undefined : this.#threadHandlers.get(wire.threadId)) ?? this.#handler;
+    if (handler === undefined) return { kind: "default" };
+    const settled = new AbortController();
+    try {
+      const answer = handler({ ...wire, signal: settled.signal } as ServerRequest);
+      if (typeof (answer as { then?: unknown } | undefined)?.then === "function") {
+        void Promise.resolve(answer).catch(() => {});
+        const error = new AppServerError(
+          `the approval handler of a sync Codex returned a Promise for ${wire.method}: it must answer synchronously, so the request was declined.`,
+        );
+        return { kind: "failed", error: toWire(error) };
+      }
+      if (answer === undefined) return { kind: "default" };
+      structuredClone(answer);
+      return { kind: "answer", value: answer as Exclude<typeof answer, Promise<unknown>> };
+    } catch (error) {
+      return { kind: "failed", error: toWire(error) };
+    } finally {
+      settled.abort(new Error(`request ${wire.id} is settled`));
+    }
+  }
+
+  #learn(news: ClientNews | undefined): void {
+    if (news === undefined) return;
+    if (news.exitedPids?.includes(this.#pid ?? -1)) {
+      this.#releaseGuard?.();
+      this.#releaseGuard = null;
+    }
+    for (const wire of news.diagnostics ?? []) {
+      const diagnostic = (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic;
+      try {
+        this.#onDiagnostic?.(diagnostic);
+      } catch {
+        // a listener's failure must not fail the call that delivered it
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import type { InitializeResponse } from "../client/metadata.js";
+import type {
+  ModelsOptions,
+  ThreadForkOptions,
+  ThreadListOptions,
+  ThreadResumeOptions,
+  ThreadStartOptions,
+} from "../client/options.js";
+import type {
+  ClientRequestMethod,
+  ClientRequestParams,
+  ClientRequestResult,
+  ModelListResponse,
+  ThreadArchiveResponse,
+  ThreadListResponse,
+} from "../schema/index.js";
+import { ClientLink } from "./client-link.js";
+import { checkCodexConfig, type CodexConfig } from "./config.js";
+import type { SyncRequestOptions } from "./operations.js";
+import { Thread } from "./thread.js";
+
+const DEFAULT_GRACE_MS = 2_000;
+
+/**
+ * The synchronous client of the Codex app-server: every method returns its value, not a Promise — for
+ * scripts, config hooks and REPLs that cannot `await`. It runs an `AsyncCodex` in a worker thread and blocks
+ * the caller (`Atomics.wait`) until each call is done.
+ *
+ * Eager, like the Python SDK: the constructor starts the app-server and runs the handshake (and closes it
+ * again if that fails). `close()` — or `using` — ends it; a process that exits without closing still takes
+ * the app-server down with it.
+ *
+ * While a call blocks, server requests of this client (approvals, questions…) go to the config's
+ * `approvalHandler` (or the thread's own), run on the caller's thread; the default declines (fail closed).
+ * A request that arrives while no call of this client is running waits in the worker until the next call of
+ * this client (any method), or until `approvalTimeoutMs` (default 10 min) passes and it is declined.
+ *
+ * @example
+ * ```ts
+ * import { Codex } from "codex-app-server";
+ *
+ * using codex = new Codex();
+ * const thread = codex.threadStart({ model: "gpt-5.4" });
+ * console.log(thread.run("Say hello.").finalResponse);
+ * ```
+ */
+export class Codex implements Disposable {
+  readonly #link: ClientLink;
+  readonly #closeGraceMs: number;
+  readonly #killGraceMs: number;
+
+  /**
+   * Starts the app-server and runs the handshake, blocking until it is done.
+   *
+   * @param config How to start and talk to the app-server; checked before anything starts.
+   * @throws {InvalidInputError} naming a wrong option; {@link BinaryNotFoundError} when there is no codex
+   *   binary; {@link TransportClosedError} when it dies during the handshake.
+   * @example
+   * ```ts
+   * const codex = new Codex({ cwd: "/repo", requestTimeoutMs: 60_000 });
+   * console.log(codex.metadata.serverInfo.version);
+   * codex.close();
+   * ```
+   */
+  constructor(config: CodexConfig = {}) {
+    checkCodexConfig(config);
+    this.#closeGraceMs = config.closeGraceMs ?? DEFAULT_GRACE_MS;
+    this.#killGraceMs = config.killGraceMs ?? DEFAULT_GRACE_MS;
+    this.#link = new ClientLink(config);
+  }
+
+  /**
+   * What the app-server said in the handshake, with `serverInfo` (name and version from its `userAgent`).
+   *
+   * @example
+   * ```ts
+   * console.log(codex.metadata.serverInfo.version); // "0.169.0"
+   * ```
+   */
+  get metadata(): InitializeResponse {
+    return this.#link.metadata;
+  }
+
+  /**
+   * Ends the app-server (stdin closed, then SIGTERM, then SIGKILL), blocking until it has exited. Turns still
+   * running fail with {@link TransportClosedError}. Idempotent; later calls throw `TransportClosedError`.
+   *
+   * @example
+   * ```ts
+   * codex.close();
+   * ```
+   */
+  close(): void {
+    this.#link.close(this.#closeGraceMs, this.#killGraceMs);
+  }
+
+  /** Same as {@link Codex.close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Sends any client request of the protocol, typed by its method, and returns its answer.
+   *
+   * @example
+   * ```ts
+   * const { data } = codex.request("thread/loaded/list", {}, { timeoutMs: 5_000 });
+   * ```
+   */
+  request<M extends ClientRequestMethod>(method: M, params: ClientRequestParams<M>, options?: SyncRequestOptions): ClientRequestResult<M> {
+    return this.#link.invoke("request", [method, params, options], this.#link.requestBudget(options)) as ClientRequestResult<M>;
+  }
+
+  /**
+   * Starts a new thread (`thread/start`).
+   *
+   * @example
+   * ```ts
+   * const thread = codex.threadStart({ model: "gpt-5.4", cwd: "/repo", approvalPolicy: "never" });
+   * ```
+   */
+  threadStart(options: ThreadStartOptions = {}, requestOptions?: SyncRequestOptions): Thread {
+    const id = this.#link.invoke("threadStart", [options, requestOptions], this.#link.requestBudget(requestOptions));
+    return new Thread(this.#link, id);
+  }
+
+  /**
+   * Lists stored threads (`thread/list`), a page at a time.
+   *
+   * @example
+   * ```ts
+   * const { data, nextCursor } = codex.threadList({ limit: 20 });
+   * ```
+   */
+  threadList(options: ThreadListOptions = {}, requestOptions?: SyncRequestOptions): ThreadListResponse {
+    return this.#link.invoke("threadList", [options, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+
+  /**
+   * Resumes a stored thread by id (`thread/resume`), from this or any earlier client.
+   *
+   * @example
+   * ```ts
+   * const thread = codex.threadResume(savedThreadId);
+   * thread.run("Where were we?");
+   * ```
+   */
+  threadResume(threadId: string, options: ThreadResumeOptions = {}, requestOptions?: SyncRequestOptions): Thread {
+    const id = this.#link.invoke("threadResume", [threadId, options, requestOptions], this.#link.requestBudget(requestOptions));
+    return new Thread(this.#link, id);
+  }
+
+  /**
+   * Forks a thread (`thread/fork`): a new thread with a new id and a copy of the history.
+   *
+   * @example
+   * ```ts
+   * const branch = codex.threadFork(thread.id);
+   * ```
+   */
+  threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: SyncRequestOptions): Thread {
+    const id = this.#link.invoke("threadFork", [threadId, options, requestOptions], this.#link.requestBudget(requestOptions));
+    return new Thread(this.#link, id);
+  }
+
+  /**
+   * Archives a thread (`thread/archive`).
+   *
+   * @example
+   * ```ts
+   * codex.threadArchive(thread.id);
+   * ```
+   */
+  threadArchive(threadId: string, requestOptions?: SyncRequestOptions): ThreadArchiveResponse {
+    return this.#link.invoke("threadArchive", [threadId, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+
+  /**
+   * Brings an archived thread back (`thread/unarchive`).
+   *
+   * @example
+   * ```ts
+   * const thread = codex.threadUnarchive(archivedId);
+   * ```
+   */
+  threadUnarchive(threadId: string, requestOptions?: SyncRequestOptions): Thread {
+    const id = this.#link.invoke("threadUnarchive", [threadId, requestOptions], this.#link.requestBudget(requestOptions));
+    return new Thread(this.#link, id);
+  }
+
+  /**
+   * Lists the models the app-server offers (`model/list`).
+   *
+   * @example
+   * ```ts
+   * const { data } = codex.models({ includeHidden: true });
+   * console.log(data.map((m) => m.id));
+   * ```
+   */
+  models(options: ModelsOptions = {}, requestOptions?: SyncRequestOptions): ModelListResponse {
+    return this.#link.invoke("models", [options, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+}

@@ -1,0 +1,58 @@
+import type { ClientDiagnostic } from "../client/codex-events.js";
+import { checkConfig, type AppServerConfig } from "../client/config.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+
+/** The options of {@link AppServerConfig} that are functions living in the worker, which a sync client cannot take. */
+const WORKER_FUNCTIONS = ["transport", "trace", "inspect", "onStderr"] as const;
+
+/**
+ * How the synchronous {@link Codex} starts and talks to the app-server: {@link AppServerConfig} without the
+ * options that call back into the client's internals from its worker thread (`transport`, `trace`,
+ * `inspect`, `onStderr`: use `AsyncCodex` for those), plus `onDiagnostic`.
+ *
+ * `approvalHandler` runs on the caller's own thread, while one of the client's calls waits. It must answer
+ * synchronously: a handler that returns a Promise is declined (fail closed).
+ *
+ * @example
+ * ```ts
+ * const codex = new Codex({
+ *   cwd: "/repo",
+ *   requestTimeoutMs: 60_000,
+ *   approvalHandler: allowCommands(["git status", "ls"]),
+ *   onDiagnostic: (diagnostic) => console.warn(diagnostic.kind, diagnostic.message),
+ * });
+ * ```
+ */
+export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTIONS)[number]> {
+  /**
+   * Sees what went wrong without failing a call (a handler that threw, a notification that failed its schema,
+   * dropped deltas): the sync twin of `codex.events.on("diagnostic")`. Called on the caller's thread when a
+   * call of this client returns; up to 1 000 diagnostics are kept between two calls (the oldest go first).
+   */
+  onDiagnostic?: ((diagnostic: ClientDiagnostic) => void) | undefined;
+}
+
+/**
+ * Checks a {@link CodexConfig} before anything is started.
+ *
+ * @throws {InvalidInputError} naming the first wrong option, or an option the sync client cannot take.
+ * @example
+ * ```ts
+ * checkCodexConfig({ requestTimeoutMs: 0 }); // throws: `requestTimeoutMs` must be a positive number …
+ * ```
+ */
+export function checkCodexConfig(config: CodexConfig): CodexConfig {
+  const { onDiagnostic, ...rest } = config ?? ({} as CodexConfig);
+  checkConfig(config === null || typeof config !== "object" ? config : rest);
+  for (const key of WORKER_FUNCTIONS) {
+    if ((config as Record<string, unknown>)[key] !== undefined) {
+      throw new InvalidInputError(
+        `\`${key}\` is not supported by the synchronous Codex: its worker thread cannot call a function of yours. Use AsyncCodex for \`${key}\`.`,
+      );
+    }
+  }
+  if (onDiagnostic !== undefined && typeof onDiagnostic !== "function") {
+    throw new InvalidInputError(`\`onDiagnostic\` must be a function, got ${typeof onDiagnostic}.`);
+  }
+  return config;
+}

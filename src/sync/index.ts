@@ -1,0 +1,11 @@
+/**
+ * The synchronous client: `Codex`, `Thread` and `TurnHandle`, whose methods return values instead of
+ * Promises. Re-exported by the package's entry point.
+ *
+ * @module
+ */
+export { Codex } from "./codex.js";
+export { checkCodexConfig, type CodexConfig } from "./config.js";
+export type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
+export { Thread } from "./thread.js";
+export { TurnHandle } from "./turn-handle.js";

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import * as errors from "../../src/errors/index.js";
+import {
+  AppServerError,
+  BinaryNotFoundError,
+  InvalidInputError,
+  InvalidParamsError,
+  JsonRpcError,
+  mapJsonRpcError,
+  ProtocolError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  RetryLimitExceededError,
+  ServerBusyError,
+  TransportClosedError,
+  TurnFailedError,
+  TurnNotRunningError,
+} from "../../src/errors/index.js";
+import type { Turn } from "../../src/schema/index.js";
+import { fromWire, toWire } from "../../src/sync/wire-error.js";
+
+/** What the bridge does to an error: serialise it, copy it as postMessage does, rebuild it. */
+function across(error: unknown): unknown {
+  return fromWire(structuredClone(toWire(error)), new Error("caller").stack);
+}
+
+const TURN = { id: "turn-1", items: [], status: "failed", error: { message: "the model is on fire" } } as unknown as Turn;
+
+const SAMPLES: ReadonlyArray<Error> = [
+  new AppServerError("plain"),
+  mapJsonRpcError({ code: -32600, message: "Invalid request: missing field `threadId`", data: { field: "threadId" } }, { method: "thread/read", params: {} }),
+  mapJsonRpcError({ code: -32600, message: "thread not found: abc" }, { method: "thread/resume", params: { threadId: "abc" } }),
+  mapJsonRpcError({ code: -32601, message: "no such method" }, { method: "foo/bar" }),
+  mapJsonRpcError({ code: -32700, message: "parse error" }),
+  mapJsonRpcError({ code: -32603, message: "internal" }, { method: "thread/start" }),
+  mapJsonRpcError({ code: -32001, message: "Server overloaded; retry later." }, { method: "turn/start" }),
+  mapJsonRpcError({ code: -32001, message: "retry limit reached" }, { method: "turn/start" }),
+  mapJsonRpcError({ code: -32050, message: "server-defined" }, { method: "thread/list" }),
+  new JsonRpcError(-1, "odd code", [1, 2]),
+  TransportClosedError.from({ reason: "exited", exitCode: 3, signal: null, stderrTail: "panic: boom\n" }, { method: "thread/start", id: 4, sent: true }),
+  new RequestTimeoutError("thread/list", 7, 1_000),
+  new RequestAbortedError("thread/list", 8),
+  new ProtocolError("bad answer", { kind: "invalidResponse", method: "initialize" }),
+  new InvalidInputError("input is empty"),
+  new BinaryNotFoundError("no codex", { path: "/nowhere/codex" }),
+  new TurnFailedError("thread-1", TURN),
+  new TurnNotRunningError("turn ended", { threadId: "thread-1", turnId: "turn-1" }),
+];
+
+describe("errors keep their class, message and fields across the sync bridge", () => {
+  for (const original of SAMPLES) {
+    test(`${original.name}: instanceof holds for its class and every parent, and its fields are intact`, () => {
+      const rebuilt = across(original) as Error;
+      assert.equal(Object.getPrototypeOf(rebuilt), Object.getPrototypeOf(original));
+      for (let proto = Object.getPrototypeOf(original); proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        assert.ok(rebuilt instanceof (proto.constructor as abstract new () => unknown), `not an instance of ${proto.constructor.name}`);
+      }
+      assert.equal(rebuilt.message, original.message);
+      assert.equal(rebuilt.name, original.name);
+      assert.deepEqual({ ...rebuilt }, { ...original });
+      assert.match(rebuilt.stack ?? "", /called from/);
+    });
+  }
+
+  test("every error class the library exports is among the samples", () => {
+    const classes = (Object.values(errors) as unknown[]).filter(
+      (value): value is abstract new (...args: never[]) => Error =>
+        typeof value === "function" && (value as { prototype?: unknown }).prototype instanceof Error,
+    );
+    const sampled = new Set(SAMPLES.map((sample) => Object.getPrototypeOf(sample)));
+    for (const errorClass of classes) assert.ok(sampled.has(errorClass.prototype), `${errorClass.name} is not sampled`);
+  });
+
+  test("JSON-RPC errors keep code, data and the server's own message", () => {
+    const original = SAMPLES[1] as InvalidParamsError;
+    const rebuilt = across(original) as InvalidParamsError;
+    assert.ok(rebuilt instanceof InvalidParamsError);
+    assert.equal(rebuilt.code, -32600);
+    assert.deepEqual(rebuilt.data, { field: "threadId" });
+    assert.equal(rebuilt.rpcMessage, "Invalid request: missing field `threadId`");
+    assert.equal(rebuilt.method, "thread/read");
+  });
+
+  test("ServerBusyError and RetryLimitExceededError stay retryable by class", () => {
+    assert.ok(across(SAMPLES[6]) instanceof ServerBusyError);
+    assert.ok(across(SAMPLES[7]) instanceof RetryLimitExceededError);
+    assert.equal(errors.isRetryableError(across(SAMPLES[6])), true);
+  });
+
+  test("a cause crosses too, as its own class", () => {
+    const original = new AppServerError("outer", { cause: new TransportClosedError("inner", { reason: "failed", exitCode: 1 }) });
+    const rebuilt = across(original) as AppServerError;
+    assert.ok(rebuilt.cause instanceof TransportClosedError);
+    assert.equal((rebuilt.cause as TransportClosedError).exitCode, 1);
+    assert.equal(Object.keys(rebuilt).includes("cause"), false, "cause stays non-enumerable, as on Error");
+  });
+
+  test("built-in errors and AbortSignal's DOMExceptions keep their class and name", () => {
+    assert.ok(across(new TypeError("nope")) instanceof TypeError);
+    const timeout = across(new DOMException("The operation was aborted due to timeout", "TimeoutError")) as DOMException;
+    assert.ok(timeout instanceof DOMException);
+    assert.equal(timeout.name, "TimeoutError");
+  });
+
+  test("an error of a class unknown here becomes an Error with the same name; a thrown non-error stays a value", () => {
+    class Custom extends Error {
+      override name = "CustomError";
+      extra = 42;
+    }
+    const rebuilt = across(new Custom("mine")) as Error & { extra: number };
+    assert.ok(rebuilt instanceof Error);
+    assert.equal(rebuilt.name, "CustomError");
+    assert.equal(rebuilt.extra, 42);
+    assert.deepEqual(across({ reason: "a plain object" }), { reason: "a plain object" });
+    assert.equal(across("a string"), "a string");
+  });
+
+  test("a field that cannot be cloned crosses as text instead of failing the call", () => {
+    const original = Object.assign(new AppServerError("with a function"), { callback: () => 1 });
+    const rebuilt = across(original) as AppServerError & { callback: unknown };
+    assert.equal(typeof rebuilt.callback, "string");
+  });
+});
