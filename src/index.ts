@@ -21,7 +21,7 @@ export {
 } from "./client/approval-handlers.js";
 export { AsyncCodex } from "./client/async-codex.js";
 export { AsyncThread } from "./client/async-thread.js";
-export { AsyncTurnHandle, type TurnWaitOptions } from "./client/async-turn-handle.js";
+export { AsyncTurnHandle, type TurnActor, type TurnWaitOptions } from "./client/async-turn-handle.js";
 export type { ClientDiagnostic, CodexEventMap } from "./client/codex-events.js";
 export { checkConfig, type AppServerConfig } from "./client/config.js";
 export {

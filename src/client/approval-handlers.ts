@@ -77,11 +77,12 @@ export interface AllowCommandsOptions {
   otherwise?: ApprovalHandler | undefined;
 }
 
-const SHELL_WRAPPER = /^(?:\/\S*\/)?(?:ba|z|da)?sh\s+-l?c\s+'([^']*)'$/s;
+const SHELL_WRAPPER = /^(?:\/\S*\/)?(?:ba|z|da)?sh\s+-l?c\s+(?:'([^']*)'|([^\s']+))$/s;
 
 /** The script of `bash -lc '<script>'` (how codex wraps commands), else the command itself. */
 function unwrap(command: string): string {
-  return SHELL_WRAPPER.exec(command.trim())?.[1] ?? command;
+  const match = SHELL_WRAPPER.exec(command.trim());
+  return match === null ? command : (match[1] ?? match[2] ?? command);
 }
 
 function words(command: string): string[] {

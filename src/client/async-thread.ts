@@ -78,8 +78,7 @@ export class AsyncThread {
     const handle = await this.turn(input, options, requestOptions);
     const turn = await handle.run({ signal: requestOptions?.signal });
     if (turn.status === "failed") throw new TurnFailedError(this.id, turn);
-    const { usage } = handle.actor.getSnapshot().context;
-    return { finalResponse: finalResponseOf(turn.items), items: turn.items, usage };
+    return { finalResponse: finalResponseOf(turn.items), items: turn.items, usage: handle.usage };
   }
 
   /**

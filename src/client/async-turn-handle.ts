@@ -3,12 +3,23 @@ import type { ActorRefFrom } from "xstate";
 import { TurnNotRunningError } from "../errors/turn-not-running-error.js";
 import type { TurnMachine } from "../machines/turn.js";
 import type { RequestOptions } from "../rpc/peer.js";
-import type { Notification, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
+import type { Notification, ThreadTokenUsage, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
 import { abortable } from "./abortable.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { LiveTurn } from "./live-turn.js";
 import type { Session } from "./session.js";
 import type { TurnEventMap } from "./turn-events.js";
+
+/**
+ * A turn's machine as a running actor: read its state with `getSnapshot()`, watch it with `subscribe()`.
+ *
+ * @example
+ * ```ts
+ * const actor: TurnActor = handle.actor;
+ * actor.subscribe((snapshot) => console.log(snapshot.value, snapshot.context.items.length));
+ * ```
+ */
+export type TurnActor = ActorRefFrom<TurnMachine>;
 
 /** Options of {@link AsyncTurnHandle.stream} and {@link AsyncTurnHandle.run}. */
 export interface TurnWaitOptions {
@@ -53,8 +64,22 @@ export class AsyncTurnHandle {
    * handle.actor.subscribe((snapshot) => console.log(JSON.stringify(snapshot.value)));
    * ```
    */
-  get actor(): ActorRefFrom<TurnMachine> {
+  get actor(): TurnActor {
     return this.#live.actor;
+  }
+
+  /**
+   * The token usage the server last reported for this turn (`last`: this turn; `total`: the thread so far), or
+   * `null` before the first report.
+   *
+   * @example
+   * ```ts
+   * await handle.run();
+   * console.log(handle.usage?.last.totalTokens);
+   * ```
+   */
+  get usage(): ThreadTokenUsage | null {
+    return this.#live.actor.getSnapshot().context.usage;
   }
 
   /**
@@ -156,7 +181,7 @@ export class AsyncTurnHandle {
    *
    * @example
    * ```ts
-   * handle.on("delta", ({ data }) => process.stdout.write(data.delta));
+   * handle.on("delta", ({ data }) => void process.stdout.write(data.delta));
    * handle.on("completed", ({ data }) => console.log("\n", data.status));
    * ```
    */

@@ -58,8 +58,9 @@ export interface AppServerConfig extends StdioTransportOptions {
   /** An XState inspection observer, attached to the client's lifecycle actor and every turn's actor. */
   inspect?: ((event: InspectionEvent) => void) | undefined;
   /**
-   * How many notifications a turn keeps for a `stream()` that has not started reading. Past it, the oldest
-   * best-effort deltas are dropped (and counted); other notifications are never dropped. Default 10 000.
+   * How many unread notifications a turn keeps for its `stream()`. Once that many wait unread, further
+   * best-effort deltas are dropped (counted in `handle.droppedDeltas`, and reported once as a diagnostic);
+   * other notifications — items, errors, `turn/completed` — are never dropped. Default 10 000.
    */
   maxBufferedNotifications?: number | undefined;
   /**

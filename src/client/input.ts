@@ -17,11 +17,13 @@ export class TextInput {
 }
 
 /**
- * An image the app-server downloads from a URL.
+ * An image by URL. codex 0.169.0 accepts only `data:` URLs here (it answers a remote `https:` URL with
+ * "remote image URLs are not supported"); for a file on disk use {@link LocalImageInput}.
  *
  * @example
  * ```ts
- * await thread.run([new TextInput("What is in this picture?"), new ImageInput("https://example.com/cat.png")]);
+ * const png = readFileSync("cat.png").toString("base64");
+ * await thread.run([new TextInput("What is in this picture?"), new ImageInput(`data:image/png;base64,${png}`)]);
  * ```
  */
 export class ImageInput {

@@ -57,6 +57,7 @@ test("allowCommands accepts an allowed prefix, through codex's bash -lc wrapper"
   assert.deepEqual(handler(commandRequest("git status --short")), { decision: "accept" });
   assert.deepEqual(handler(commandRequest("/bin/bash -lc 'ls -la src'")), { decision: "accept" });
   assert.deepEqual(handler(commandRequest("ls")), { decision: "accept" });
+  assert.deepEqual(handler(commandRequest("/bin/bash -lc ls")), { decision: "accept" }, "codex leaves a one-word script unquoted");
 });
 
 test("allowCommands declines other commands, partial words and anything with shell control characters", () => {
@@ -73,6 +74,7 @@ test("allowCommands declines other commands, partial words and anything with she
     "ls > /etc/passwd",
     "/bin/bash -lc 'ls; rm -rf ~'",
     "/bin/bash -lc 'ls' ; rm -rf ~",
+    "/bin/bash -lc rm",
   ]) {
     assert.deepEqual(handler(commandRequest(command)), { decision: "decline" }, command);
   }
