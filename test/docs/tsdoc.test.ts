@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+// Every public export of the package's entry points (and every public method of an exported class) has TSDoc
+// with an `@example`: the API reference (docs/api) is generated from it, so an export without it is an
+// undocumented part of the API.
+
+const ENTRY_POINTS = ["src/index.ts", "src/testing/index.ts"].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)));
+
+const program = ts.createProgram(ENTRY_POINTS, {
+  target: ts.ScriptTarget.ES2023,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  types: ["node"],
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+});
+const checker = program.getTypeChecker();
+
+interface Documented {
+  readonly name: string;
+  readonly hasDoc: boolean;
+  readonly hasExample: boolean;
+  readonly internal: boolean;
+}
+
+function describeSymbol(name: string, symbol: ts.Symbol): Documented {
+  const doc = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+  const tags = symbol.getJsDocTags(checker);
+  return {
+    name,
+    hasDoc: doc.length > 0,
+    hasExample: tags.some((tag) => tag.name === "example"),
+    internal: tags.some((tag) => tag.name === "internal"),
+  };
+}
+
+function resolve(symbol: ts.Symbol): ts.Symbol {
+  return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+function exportsOf(entry: string): { name: string; symbol: ts.Symbol }[] {
+  const source = program.getSourceFile(entry);
+  assert.ok(source, `${entry} is part of the program`);
+  const module = checker.getSymbolAtLocation(source);
+  assert.ok(module, `${entry} is a module`);
+  return checker.getExportsOfModule(module).map((symbol) => ({ name: symbol.name, symbol: resolve(symbol) }));
+}
+
+function entryName(entry: string): string {
+  return entry.endsWith("testing/index.ts") ? "codex-app-server/testing" : "codex-app-server";
+}
+
+/** The public methods and accessors a class declares itself (not inherited, not `#private`, not `@internal`). */
+function publicMembers(className: string, symbol: ts.Symbol): Documented[] {
+  const declaration = symbol.declarations?.find(ts.isClassDeclaration);
+  if (declaration === undefined) return [];
+  const members: Documented[] = [];
+  for (const member of declaration.members) {
+    if (!(ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member))) continue;
+    if (member.name === undefined || ts.isPrivateIdentifier(member.name)) continue;
+    const modifiers = ts.getCombinedModifierFlags(member);
+    if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+    const memberSymbol = checker.getSymbolAtLocation(member.name);
+    if (memberSymbol === undefined) continue;
+    const name = `${className}.${member.name.getText()}`;
+    if (members.some((known) => known.name === name)) continue; // a getter and its setter
+    const documented = describeSymbol(name, memberSymbol);
+    if (documented.internal) continue;
+    // `[Symbol.dispose]()` and `[Symbol.asyncDispose]()` only say which method they are the same as.
+    const wellKnown = ts.isComputedPropertyName(member.name);
+    members.push(wellKnown ? { ...documented, hasExample: true } : documented);
+  }
+  return members;
+}
+
+const exported = ENTRY_POINTS.flatMap((entry) =>
+  exportsOf(entry).map(({ name, symbol }) => ({ entry: entryName(entry), symbol, ...describeSymbol(name, symbol) })),
+);
+
+describe("every public export has TSDoc with an @example", { timeout: 60_000 }, () => {
+  it("both entry points export something (the check below is not vacuous)", () => {
+    assert.ok(exported.filter((e) => e.entry === "codex-app-server").length > 40);
+    assert.ok(exported.filter((e) => e.entry === "codex-app-server/testing").length > 20);
+  });
+
+  it("every export of codex-app-server and codex-app-server/testing has a TSDoc comment", () => {
+    const missing = exported.filter((e) => !e.hasDoc).map((e) => `${e.entry}: ${e.name}`);
+    assert.deepEqual(missing, [], `exports without TSDoc:\n  ${missing.join("\n  ")}`);
+  });
+
+  it("every export of codex-app-server and codex-app-server/testing has an @example", () => {
+    const missing = exported.filter((e) => !e.hasExample).map((e) => `${e.entry}: ${e.name}`);
+    assert.deepEqual(missing, [], `exports without @example:\n  ${missing.join("\n  ")}`);
+  });
+
+  it("every public method and accessor of an exported class has TSDoc with an @example", () => {
+    const seen = new Set<ts.Symbol>();
+    const missing: string[] = [];
+    for (const { symbol, name } of exported) {
+      if (seen.has(symbol)) continue;
+      seen.add(symbol);
+      for (const member of publicMembers(name, symbol)) {
+        if (!member.hasDoc) missing.push(`${member.name}: no TSDoc`);
+        else if (!member.hasExample) missing.push(`${member.name}: no @example`);
+      }
+    }
+    assert.deepEqual(missing, [], `class members:\n  ${missing.join("\n  ")}`);
+  });
+});
