@@ -10,7 +10,7 @@
  * console.log((await thread.run("Say hello.")).finalResponse);
  * ```
  *
- * @packageDocumentation
+ * @module codex-app-server
  */
 export {
   allowCommands,
@@ -45,6 +45,7 @@ export type {
   ThreadStartOptions,
   TurnOptions,
 } from "./client/options.js";
+export { TurnStatus, type Notification, type ThreadItem, type Turn } from "./client/protocol-types.js";
 export {
   RETRY_ON_OVERLOAD_DEFAULTS,
   retryOnOverload,
@@ -75,5 +76,4 @@ export {
   type SyncRequestOptions,
   type SyncTurnWaitOptions,
 } from "./sync/index.js";
-export type { Notification, ThreadItem, Turn, TurnStatus } from "./schema/index.js";
 export { VERSION } from "./version.js";

@@ -71,7 +71,18 @@ export const dangerouslyAcceptAll: ApprovalHandler = (request) => {
 
 const SHELL_CONTROL = /[;&|`$<>\n\\(){}'"*?~]/;
 
-/** Options of {@link allowCommands}. */
+/**
+ * Options of {@link allowCommands}.
+ *
+ * @example
+ * ```ts
+ * const codex = new AsyncCodex({
+ *   approvalHandler: allowCommands(["npm test", "git diff"], {
+ *     otherwise: (request) => (request.method === "item/fileChange/requestApproval" ? { decision: "accept" } : undefined),
+ *   }),
+ * });
+ * ```
+ */
 export interface AllowCommandsOptions {
   /** Answers everything the allow-list does not approve. Default: {@link declineAll}. */
   otherwise?: ApprovalHandler | undefined;

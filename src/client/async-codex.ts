@@ -15,6 +15,8 @@ import type {
   TurnStartParams,
 } from "../schema/index.js";
 import { checkServerNotification } from "../schema/validate.js";
+import { abortable } from "./abortable.js";
+import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { AsyncThread } from "./async-thread.js";
 import type { ClientDiagnostic, CodexEventMap } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
@@ -79,6 +81,9 @@ export class AsyncCodex implements AsyncDisposable {
   #metadata: InitializeResponse | null = null;
   /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
   #opening: Promise<unknown> = Promise.resolve();
+  readonly #maxBufferedNotifications: number;
+  /** How long `close()` waits for a start in progress to give up (the transport's own close graces, and a second). */
+  readonly #startGraceMs: number;
 
   /**
    * @param config How to start and talk to the app-server; checked at once.
@@ -86,9 +91,11 @@ export class AsyncCodex implements AsyncDisposable {
    */
   constructor(config: AppServerConfig = {}) {
     this.#config = checkConfig(config);
+    this.#maxBufferedNotifications = config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS;
+    this.#startGraceMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS) + 1_000;
     this.#router = new NotificationRouter({
       maxPendingTurns: config.maxPendingTurns ?? DEFAULT_MAX_PENDING_TURNS,
-      maxBufferedNotifications: config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS,
+      maxBufferedNotifications: this.#maxBufferedNotifications,
       onDrop: (turnId, count, why) =>
         this.#diagnose({ kind: "droppedNotifications", message: `dropped ${count} notification(s) of turn ${turnId}: ${why}`, turnId }),
     });
@@ -332,7 +339,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #shutDown(): Promise<void> {
-    await this.#opening;
+    await abortable(this.#opening, AbortSignal.timeout(this.#startGraceMs)).catch(() => undefined);
     const connection = this.#connection;
     this.#connection = null;
     this.#loseTurns(
@@ -349,7 +356,7 @@ export class AsyncCodex implements AsyncDisposable {
   async #startTurn(params: TurnStartParams, options?: RequestOptions): Promise<LiveTurn> {
     const live = new LiveTurn({
       threadId: params.threadId,
-      maxBufferedNotifications: this.#config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS,
+      maxBufferedNotifications: this.#maxBufferedNotifications,
       inspect: this.#config.inspect,
       onListenerError: (error) => this.#diagnose({ kind: "listenerFailed", message: String(error), error }),
       onDrop: (turnId) =>
@@ -379,6 +386,13 @@ export class AsyncCodex implements AsyncDisposable {
     live.accept(turnId);
     this.#router.register(turnId, live);
     this.#router.turnStartSettled(params.threadId);
+    if (!this.#lifecycle.getSnapshot().matches("ready")) {
+      live.lose(
+        new TransportClosedError(`the connection ended right after turn ${turnId} started: its outcome is unknown.`, {
+          reason: "closed",
+        }),
+      );
+    }
     void live.finished.then(() => {
       this.#router.unregister(turnId, live);
       this.#serverRequests.turnEnded(turnId);

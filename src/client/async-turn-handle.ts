@@ -1,5 +1,6 @@
 import type { EmitteryEvent, UnsubscribeFunction } from "emittery";
 import type { ActorRefFrom } from "xstate";
+import { AppServerError } from "../errors/app-server-error.js";
 import { TurnNotRunningError } from "../errors/turn-not-running-error.js";
 import type { TurnMachine } from "../machines/turn.js";
 import type { RequestOptions } from "../rpc/peer.js";
@@ -21,7 +22,14 @@ import type { TurnEventMap } from "./turn-events.js";
  */
 export type TurnActor = ActorRefFrom<TurnMachine>;
 
-/** Options of {@link AsyncTurnHandle.stream} and {@link AsyncTurnHandle.run}. */
+/**
+ * Options of {@link AsyncTurnHandle.stream} and {@link AsyncTurnHandle.run}.
+ *
+ * @example
+ * ```ts
+ * const turn = await handle.run({ signal: AbortSignal.timeout(120_000) }); // stop waiting after 2 min
+ * ```
+ */
 export interface TurnWaitOptions {
   /** Stops waiting (the turn goes on; interrupt it with `interrupt()`). */
   signal?: AbortSignal | undefined;
@@ -171,13 +179,17 @@ export class AsyncTurnHandle {
     const finished = await abortable(this.#live.finished, options.signal);
     const turn = finished.context.turn;
     if (turn !== null) return turn;
-    throw this.#live.failure ?? new Error(`turn ${this.id} ended without a turn/completed`);
+    throw this.#live.failure ?? new AppServerError(`turn ${this.id} ended without a turn/completed`);
   }
 
   /**
    * Listens to the turn's typed events: `delta` (agent text as it streams), `item` (each completed item),
    * `completed` (the finished turn), `error` (an error the server will not retry). Returns an unsubscribe
    * function.
+   *
+   * Events are not replayed: those that fired before `on()` was called (a fast turn can stream before
+   * `thread.turn()` returns) are only in `stream()`, which keeps everything. `completed` is the exception: a
+   * listener added after the turn ended is called once with the finished turn, so waiting on it never hangs.
    *
    * @example
    * ```ts
@@ -190,6 +202,15 @@ export class AsyncTurnHandle {
     listener: (event: EmitteryEvent<Name, TurnEventMap[Name]>) => void | Promise<void>,
     options?: { signal?: AbortSignal },
   ): UnsubscribeFunction {
-    return this.#live.events.on(name, listener, options);
+    const off = this.#live.events.on(name, listener, options);
+    const turn = this.#live.actor.getSnapshot().context.turn;
+    if (name === "completed" && turn !== null) {
+      off();
+      const event = { name, data: turn } as EmitteryEvent<Name, TurnEventMap[Name]>;
+      void Promise.resolve()
+        .then(() => (options?.signal?.aborted === true ? undefined : listener(event)))
+        .catch((error: unknown) => this.#live.listenerFailed(error));
+    }
+    return off;
   }
 }

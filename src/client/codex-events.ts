@@ -1,7 +1,26 @@
 import type { ProtocolDiagnostic } from "../rpc/diagnostic.js";
 import type { Notification, ServerNotificationMethod, ServerNotificationParams } from "../schema/index.js";
 
-/** Something the client noticed and reports without failing: a problem on the wire, in a listener, or a bound reached. */
+/**
+ * Something the client noticed and reports without failing: a problem on the wire, in a listener, or a bound
+ * reached. Discriminated by `kind`; every diagnostic has a `message` and the time it happened (`atMs`).
+ *
+ * @example
+ * ```ts
+ * codex.events.on("diagnostic", ({ data }) => {
+ *   switch (data.kind) {
+ *     case "droppedNotifications":
+ *       console.warn(`turn ${data.turnId}: ${data.message}`);
+ *       break;
+ *     case "malformedLine":
+ *       console.warn(`skipped a line that is not JSON: ${data.excerpt}`);
+ *       break;
+ *     default:
+ *       console.warn(data.kind, data.message);
+ *   }
+ * });
+ * ```
+ */
 export type ClientDiagnostic =
   | ProtocolDiagnostic
   | {
@@ -20,8 +39,15 @@ export type ClientDiagnostic =
     };
 
 /**
- * The client's events: `notification` (every server notification), `diagnostic`, and one event per
- * notification method carrying its params.
+ * The client's events (`codex.events`): `notification` (every server notification), `diagnostic`, and one
+ * event per notification method carrying its params.
+ *
+ * @example
+ * ```ts
+ * const onCompleted = ({ data }: { data: CodexEventMap["turn/completed"] }) =>
+ *   console.log(`turn ${data.turn.id} on ${data.threadId}: ${data.turn.status}`);
+ * codex.events.on("turn/completed", onCompleted);
+ * ```
  */
 export type CodexEventMap = {
   notification: Notification;

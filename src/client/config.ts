@@ -1,4 +1,5 @@
 import type { InspectionEvent } from "xstate";
+import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { TraceHook } from "../rpc/trace.js";
 import type { StdioTransportOptions } from "../transport/stdio-transport.js";
@@ -22,10 +23,12 @@ import type { ApprovalHandler } from "./server-request.js";
 export interface AppServerConfig extends StdioTransportOptions {
   /**
    * Connects some other way than spawning `codex app-server` on stdio: a function that returns a connected
-   * {@link Transport} (a WebSocket or unix socket of your own, or an in-memory peer in tests). When set, the
-   * launch fields (`codexBin`, `launchArgsOverride`, `configOverrides`, `cwd`, `env`) are not used.
+   * `Transport` (a WebSocket or unix socket of your own, or an in-memory peer in tests). When set, the
+   * launch fields (`codexBin`, `launchArgsOverride`, `configOverrides`, `cwd`, `env`) are not used. Its
+   * `signal` aborts when the client is closed while connecting: give up then (a transport that arrives late
+   * is closed at once).
    */
-  transport?: (() => Transport | Promise<Transport>) | undefined;
+  transport?: ((options: { signal: AbortSignal }) => Transport | Promise<Transport>) | undefined;
   /** `clientInfo.name` sent in `initialize`. Default `"codex_app_server_ts"`. */
   clientName?: string | undefined;
   /** `clientInfo.title`. Default `"Codex App Server TypeScript SDK"`. */
@@ -72,16 +75,9 @@ export interface AppServerConfig extends StdioTransportOptions {
 
 const STRING_LISTS = ["launchArgsOverride", "configOverrides", "optOutNotificationMethods"] as const;
 const STRINGS = ["codexBin", "cwd", "clientName", "clientTitle", "clientVersion"] as const;
-const POSITIVE_NUMBERS = [
-  "requestTimeoutMs",
-  "maxLineBytes",
-  "closeGraceMs",
-  "killGraceMs",
-  "stderrTailBytes",
-  "maxBufferedNotifications",
-  "maxPendingTurns",
-  "approvalTimeoutMs",
-] as const;
+const POSITIVE_NUMBERS = ["maxLineBytes", "stderrTailBytes", "maxBufferedNotifications", "maxPendingTurns"] as const;
+const TIMEOUTS = ["closeGraceMs", "killGraceMs"] as const;
+const TIMEOUTS_OR_INFINITY = ["requestTimeoutMs", "approvalTimeoutMs"] as const;
 const FUNCTIONS = ["trace", "inspect", "onStderr", "transport", "approvalHandler"] as const;
 
 /**
@@ -118,6 +114,8 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
       fail(key, "a positive number");
     }
   }
+  for (const key of TIMEOUTS) if (config[key] !== undefined) checkTimeout(config[key], key);
+  for (const key of TIMEOUTS_OR_INFINITY) if (config[key] !== undefined) checkTimeout(config[key], key, true);
   for (const key of FUNCTIONS) {
     const value = config[key];
     if (value !== undefined && typeof value !== "function") fail(key, "a function");

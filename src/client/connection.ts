@@ -36,7 +36,7 @@ export interface ConnectionListeners {
 export async function openConnection(config: AppServerConfig, listeners: ConnectionListeners): Promise<Connection> {
   const { signal } = listeners;
   signal.throwIfAborted();
-  const transport = config.transport === undefined ? await StdioTransport.start(config) : await config.transport();
+  const transport = config.transport === undefined ? await StdioTransport.start(config) : await config.transport({ signal });
   const peer = new JsonRpcPeer(transport, { requestTimeoutMs: config.requestTimeoutMs, trace: config.trace });
   try {
     signal.throwIfAborted();

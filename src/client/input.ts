@@ -76,10 +76,29 @@ export class MentionInput {
   ) {}
 }
 
-/** One piece of user input: an input object, or a plain string for text. */
+/**
+ * One piece of user input: an input object, or a plain string for text.
+ *
+ * @example
+ * ```ts
+ * const items: InputItem[] = ["Which one loads faster?", new LocalImageInput("./before.png"), new LocalImageInput("./after.png")];
+ * await thread.run(items);
+ * ```
+ */
 export type InputItem = TextInput | ImageInput | LocalImageInput | SkillInput | MentionInput | string;
 
-/** What a turn takes: one input item or a list of them. */
+/**
+ * What a turn takes: one input item or a list of them.
+ *
+ * @example
+ * ```ts
+ * async function ask(thread: AsyncThread, input: Input): Promise<string | null> {
+ *   return (await thread.run(input)).finalResponse;
+ * }
+ * await ask(thread, "Say hello.");
+ * await ask(thread, [new TextInput("What is in this picture?"), new LocalImageInput("./cat.png")]);
+ * ```
+ */
 export type Input = InputItem | readonly InputItem[];
 
 function requireString(value: unknown, what: string): string {

@@ -65,6 +65,11 @@ export class LiveTurn {
     return this.#failure;
   }
 
+  /** Reports an error thrown by one of the turn's event listeners (it must not break the turn). */
+  listenerFailed(error: unknown): void {
+    this.#onListenerError(error);
+  }
+
   /** The turn id, once known. */
   get turnId(): string | null {
     return this.actor.getSnapshot().context.turnId;
@@ -133,6 +138,6 @@ export class LiveTurn {
 
   #emit<Name extends keyof TurnEventMap>(name: Name, data: TurnEventMap[Name]): void {
     if (this.events.listenerCount(name) === 0) return;
-    this.events.emit(name, data).catch(this.#onListenerError);
+    this.events.emit(name, data).catch((error: unknown) => this.listenerFailed(error));
   }
 }

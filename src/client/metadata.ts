@@ -1,13 +1,31 @@
 import { ProtocolError } from "../errors/protocol-error.js";
 import type { InitializeResponse as WireInitializeResponse } from "../schema/index.js";
 
-/** The name and version of the app-server, from its `userAgent`. */
+/**
+ * The name and version of the app-server, from its `userAgent`.
+ *
+ * @example
+ * ```ts
+ * await codex.start();
+ * const { name, version }: ServerInfo = codex.metadata.serverInfo; // "codex_cli_rs", "0.169.0"
+ * ```
+ */
 export interface ServerInfo {
   readonly name: string;
   readonly version: string;
 }
 
-/** The `initialize` answer, plus `serverInfo` derived from `userAgent` (the server sends no `serverInfo`). */
+/**
+ * The `initialize` answer, plus `serverInfo` derived from `userAgent` (the server sends no `serverInfo`).
+ * What `codex.metadata` holds once the client has started.
+ *
+ * @example
+ * ```ts
+ * await codex.start();
+ * const { serverInfo, platformOs, codexHome }: InitializeResponse = codex.metadata;
+ * console.log(`${serverInfo.name} ${serverInfo.version} on ${platformOs}; CODEX_HOME is ${codexHome}`);
+ * ```
+ */
 export type InitializeResponse = WireInitializeResponse & { readonly serverInfo: ServerInfo };
 
 /**

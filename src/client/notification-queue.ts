@@ -60,7 +60,7 @@ export class NotificationQueue {
     this.#signal();
   }
 
-  /** Drops everything unread and stops keeping more (the turn's result is read another way). */
+  /** Drops everything unread and stops keeping more: the reader left (a `break`, an abort) before the end. */
   discard(): void {
     this.#items = [];
     this.#head = 0;
@@ -108,6 +108,7 @@ export class NotificationQueue {
       }
     } finally {
       signal?.removeEventListener("abort", onAbort);
+      if (!this.#ended) this.discard();
     }
   }
 

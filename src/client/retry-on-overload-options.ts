@@ -1,6 +1,15 @@
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 
-/** What {@link RetryOnOverloadOptions.onRetry} is told before each wait. */
+/**
+ * What {@link RetryOnOverloadOptions.onRetry} is told before each wait.
+ *
+ * @example
+ * ```ts
+ * const onRetry = ({ attempt, delayMs, error }: OverloadRetry) =>
+ *   console.warn(`attempt ${attempt} failed (${String(error)}); trying again in ${delayMs} ms`);
+ * const { data } = await retryOnOverload(() => codex.models(), { onRetry });
+ * ```
+ */
 export interface OverloadRetry {
   /** What the failed attempt threw: an error {@link isRetryableError} accepts. */
   readonly error: unknown;
@@ -10,7 +19,18 @@ export interface OverloadRetry {
   readonly delayMs: number;
 }
 
-/** Options of {@link retryOnOverload}. Every key is optional; the defaults are the Python SDK's. */
+/**
+ * Options of {@link retryOnOverload}. Every key is optional; the defaults are the Python SDK's. The client's
+ * `retry` option takes the same keys, but `signal`.
+ *
+ * @example
+ * ```ts
+ * const options: RetryOnOverloadOptions = { attempts: 5, initialDelayMs: 100, maxDelayMs: 5_000, signal: AbortSignal.timeout(30_000) };
+ * const { data } = await retryOnOverload(() => codex.threadList({ limit: 20 }), options);
+ *
+ * const patient = new AsyncCodex({ retry: { attempts: 5, maxDelayMs: 5_000 } }); // the client retries its reads
+ * ```
+ */
 export interface RetryOnOverloadOptions {
   /** Calls in total, the first included: a whole number ≥ 1. Default `3`. */
   attempts?: number | undefined;
@@ -28,7 +48,15 @@ export interface RetryOnOverloadOptions {
   random?: (() => number) | undefined;
 }
 
-/** The defaults of {@link retryOnOverload}, the Python SDK's `retry_on_overload` ones, in milliseconds. */
+/**
+ * The defaults of {@link retryOnOverload}, the Python SDK's `retry_on_overload` ones, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * console.log(RETRY_ON_OVERLOAD_DEFAULTS); // { attempts: 3, initialDelayMs: 250, maxDelayMs: 2000, jitter: 0.2 }
+ * await retryOnOverload(() => codex.threadList(), { attempts: RETRY_ON_OVERLOAD_DEFAULTS.attempts * 2 });
+ * ```
+ */
 export const RETRY_ON_OVERLOAD_DEFAULTS = Object.freeze({
   attempts: 3,
   initialDelayMs: 250,

@@ -1,6 +1,9 @@
+import { ProtocolError } from "../errors/protocol-error.js";
 import type { Notification } from "../schema/index.js";
 import type { LiveTurn } from "./live-turn.js";
 import { isDelta } from "./notification-queue.js";
+
+const FORGOTTEN_KEPT = 1_024;
 
 /** Options of {@link NotificationRouter}. */
 export interface NotificationRouterOptions {
@@ -47,6 +50,8 @@ export class NotificationRouter {
   readonly #turns = new Map<string, LiveTurn>();
   readonly #held = new Map<string, Held>();
   readonly #starting = new Map<string, number>();
+  /** Turns whose held notifications were forgotten: registering one fails it rather than let it wait for ever. */
+  readonly #forgotten = new Set<string>();
   readonly #options: NotificationRouterOptions;
 
   constructor(options: NotificationRouterOptions) {
@@ -96,6 +101,15 @@ export class NotificationRouter {
 
   /** Registers a turn under its id and replays what was held for it. */
   register(turnId: string, turn: LiveTurn): void {
+    if (this.#forgotten.delete(turnId)) {
+      turn.lose(
+        new ProtocolError(
+          `the notifications of turn ${turnId} were dropped while its turn/start answer was on its way (more than maxPendingTurns turns waited): its outcome is unknown. Raise maxPendingTurns, or read the thread with thread.read({ includeTurns: true }).`,
+          { kind: "droppedNotifications" },
+        ),
+      );
+      return;
+    }
     this.#turns.set(turnId, turn);
     const held = this.#held.get(turnId);
     if (held === undefined) return;
@@ -124,6 +138,7 @@ export class NotificationRouter {
     this.#turns.clear();
     this.#held.clear();
     this.#starting.clear();
+    this.#forgotten.clear();
   }
 
   #hold(turnId: string, threadId: string, notification: Notification): void {
@@ -132,6 +147,8 @@ export class NotificationRouter {
       if (this.#held.size >= this.#options.maxPendingTurns) {
         const [oldest, dropped] = this.#held.entries().next().value as [string, Held];
         this.#held.delete(oldest);
+        this.#forgotten.add(oldest);
+        if (this.#forgotten.size > FORGOTTEN_KEPT) this.#forgotten.delete(this.#forgotten.values().next().value as string);
         this.#options.onDrop(oldest, dropped.notifications.length, "too many turns were waiting for their turn/start answer");
       }
       held = { threadId, notifications: [], dropped: 0 };

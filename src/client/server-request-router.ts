@@ -67,7 +67,10 @@ export class ServerRequestRouter {
     return this.#threadHandlers.get(threadId);
   }
 
-  /** The server answered the request itself (`serverRequest/resolved`): its handler's signal fires. */
+  /**
+   * The server answered the request itself (`serverRequest/resolved`): its handler's signal fires, and the
+   * fail-closed answer goes out without a diagnostic (the server no longer waits for it).
+   */
   resolved(requestId: RequestId): void {
     this.#pending.get(requestId)?.controller.abort(new Error(`the server resolved request ${requestId} itself`));
   }
@@ -89,7 +92,8 @@ export class ServerRequestRouter {
     const handler = (threadId === null ? undefined : this.#threadHandlers.get(threadId)) ?? this.#options.handler;
     if (handler === undefined) return failClosedAnswer({ method });
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, context.signal, AbortSignal.timeout(this.#options.timeoutMs)]);
+    const timeout = Number.isFinite(this.#options.timeoutMs) ? AbortSignal.timeout(this.#options.timeoutMs) : undefined;
+    const signal = AbortSignal.any(timeout === undefined ? [controller.signal, context.signal] : [controller.signal, context.signal, timeout]);
     this.#pending.set(context.id, { controller, threadId, turnId });
     const decisions = (params as { availableDecisions?: unknown }).availableDecisions;
     const request = {
@@ -111,7 +115,8 @@ export class ServerRequestRouter {
       }
       return answer;
     } catch (error) {
-      const why = signal.aborted && !controller.signal.aborted && !context.signal.aborted ? "timed out" : "threw";
+      if (controller.signal.aborted || context.signal.aborted) return failClosedAnswer(request);
+      const why = timeout?.aborted === true ? "timed out" : "threw";
       this.#report(method, context.id, `the handler ${why} (${error instanceof Error ? error.message : String(error)}); declined`, error);
       return failClosedAnswer(request);
     } finally {

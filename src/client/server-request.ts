@@ -34,7 +34,24 @@ export type ServerRequest = {
   };
 }[ServerRequestMethod];
 
-/** An answer to any server request: the result type of its method. */
+/**
+ * An answer to any server request: the result type of its method. What an {@link ApprovalHandler} returns.
+ *
+ * @example
+ * ```ts
+ * function answer(request: ServerRequest): ServerRequestAnswer {
+ *   switch (request.method) {
+ *     case "item/fileChange/requestApproval":
+ *       return { decision: "accept" };
+ *     case "item/tool/requestUserInput":
+ *       return { answers: {} };
+ *     default:
+ *       return failClosedAnswer(request);
+ *   }
+ * }
+ * const codex = new AsyncCodex({ approvalHandler: answer });
+ * ```
+ */
 export type ServerRequestAnswer = ServerRequestResult<ServerRequestMethod>;
 
 /**

@@ -7,6 +7,13 @@ import type { ThreadItem, Turn, TurnError } from "../schema/index.js";
  * - `item`: an item the server completed (or that the client closed when the turn ended with it open).
  * - `completed`: the finished turn, whatever its status.
  * - `error`: an error the server reported for the turn and will not retry.
+ *
+ * @example
+ * ```ts
+ * const onItem = ({ data }: { data: TurnEventMap["item"] }) => console.log(`${data.type} ${data.id}`);
+ * handle.on("item", onItem);
+ * handle.on("error", ({ data }) => console.error(data.message));
+ * ```
  */
 export interface TurnEventMap {
   delta: { readonly itemId: string; readonly delta: string };

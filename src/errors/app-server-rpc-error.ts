@@ -18,7 +18,7 @@ export class AppServerRpcError extends JsonRpcError {
  *
  * @example
  * ```ts
- * if (err instanceof ParseError) reportBug(err);
+ * if (err instanceof ParseError) console.error("a client bug: the server could not parse the request", err);
  * ```
  */
 export class ParseError extends AppServerRpcError {
@@ -34,7 +34,7 @@ export class ParseError extends AppServerRpcError {
  * @example
  * ```ts
  * try {
- *   await turn.interrupt();
+ *   await handle.interrupt();
  * } catch (err) {
  *   if (!(err instanceof InvalidRequestError)) throw err; // e.g. "no active turn to interrupt": already over
  * }
@@ -51,7 +51,7 @@ export class InvalidRequestError extends AppServerRpcError {
  * @example
  * ```ts
  * try {
- *   await peer.request("thread/goal/set", params);
+ *   await codex.request("thread/goal/set", { threadId: thread.id, objective: "Ship 1.0" });
  * } catch (err) {
  *   if (err instanceof MethodNotFoundError) console.error("this codex is too old for goals");
  * }
@@ -68,9 +68,9 @@ export class MethodNotFoundError extends AppServerRpcError {
  * @example
  * ```ts
  * try {
- *   await peer.request("thread/read", {});
+ *   await codex.request("thread/read", { threadId: "nope" });
  * } catch (err) {
- *   if (err instanceof InvalidParamsError) console.error(err.rpcMessage); // "Invalid request: missing field `threadId`"
+ *   if (err instanceof InvalidParamsError) console.error(err.rpcMessage); // "invalid thread id: invalid character: …"
  * }
  * ```
  */
@@ -109,7 +109,7 @@ export class ServerBusyError extends AppServerRpcError {
  *
  * @example
  * ```ts
- * if (err instanceof RetryLimitExceededError) await setTimeout(10_000);
+ * if (err instanceof RetryLimitExceededError) await new Promise((resolve) => setTimeout(resolve, 10_000));
  * ```
  */
 export class RetryLimitExceededError extends ServerBusyError {

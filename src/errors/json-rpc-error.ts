@@ -1,6 +1,14 @@
 import { AppServerError } from "./app-server-error.js";
 
-/** The call a JSON-RPC error answered, used to name it in the error's message. */
+/**
+ * The call a JSON-RPC error answered, used to name it in the error's message.
+ *
+ * @example
+ * ```ts
+ * const err = mapJsonRpcError({ code: -32600, message: "thread not found: thr_1" }, { method: "thread/read", params: { threadId: "thr_1" } });
+ * err.message; // "thread/read: thread not found: thr_1. Check the thread id; … (JSON-RPC -32600)"
+ * ```
+ */
 export interface RpcErrorContext {
   /** The method that was called. */
   readonly method?: string | undefined;
@@ -8,7 +16,15 @@ export interface RpcErrorContext {
   readonly params?: unknown;
 }
 
-/** Options of the JSON-RPC error constructors. */
+/**
+ * Options of the JSON-RPC error constructors.
+ *
+ * @example
+ * ```ts
+ * const err = new JsonRpcError(-32000, "quota exhausted", { retryAfterS: 30 }, { method: "thread/start", hint: "Wait 30 s, then try again." });
+ * err.message; // "thread/start: quota exhausted. Wait 30 s, then try again. (JSON-RPC -32000)"
+ * ```
+ */
 export interface JsonRpcErrorOptions extends ErrorOptions, RpcErrorContext {
   /** What to do about it, appended to the message. */
   readonly hint?: string | undefined;
@@ -26,7 +42,7 @@ export interface JsonRpcErrorOptions extends ErrorOptions, RpcErrorContext {
  * @example
  * ```ts
  * try {
- *   await peer.request("thread/read", { threadId });
+ *   await codex.request("thread/read", { threadId: "thr_123" });
  * } catch (err) {
  *   if (err instanceof JsonRpcError) console.error(err.code, err.rpcMessage, err.data);
  * }

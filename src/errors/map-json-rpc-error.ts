@@ -11,7 +11,15 @@ import {
 import { JsonRpcError, type JsonRpcErrorOptions, type RpcErrorContext } from "./json-rpc-error.js";
 import { isServerOverloaded, mentionsRetryLimit } from "./server-overloaded.js";
 
-/** A JSON-RPC error object as on the wire. */
+/**
+ * A JSON-RPC error object as on the wire.
+ *
+ * @example
+ * ```ts
+ * const wire: JsonRpcErrorObject = { code: -32001, message: "Server overloaded; retry later" };
+ * mapJsonRpcError(wire) instanceof ServerBusyError; // true
+ * ```
+ */
 export interface JsonRpcErrorObject {
   readonly code: number;
   readonly message: string;

@@ -9,7 +9,7 @@ import { AppServerError } from "./app-server-error.js";
  * @example
  * ```ts
  * try {
- *   await peer.request("thread/read", { threadId, includeTurns: true });
+ *   await thread.read({ includeTurns: true });
  * } catch (err) {
  *   if (err instanceof ProtocolError && err.kind === "oversizedLine") console.error("raise maxLineBytes");
  * }

@@ -10,7 +10,7 @@ import { AppServerError } from "./app-server-error.js";
  * const controller = new AbortController();
  * setTimeout(() => controller.abort(), 1_000);
  * try {
- *   await peer.request("thread/list", {}, { signal: controller.signal });
+ *   await codex.threadList({}, { signal: controller.signal });
  * } catch (err) {
  *   if (err instanceof RequestAbortedError) console.log("gave up on", err.method);
  * }

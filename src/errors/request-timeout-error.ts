@@ -8,7 +8,7 @@ import { AppServerError } from "./app-server-error.js";
  * @example
  * ```ts
  * try {
- *   await peer.request("thread/list", {}, { timeoutMs: 5_000 });
+ *   await codex.threadList({}, { timeoutMs: 5_000 });
  * } catch (err) {
  *   if (err instanceof RequestTimeoutError) console.warn(`${err.method}: no answer after ${err.timeoutMs} ms`);
  * }

@@ -1,4 +1,11 @@
-/** The JSON-RPC code the app-server answers with when it is overloaded. */
+/**
+ * The JSON-RPC code the app-server answers with when it is overloaded.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof JsonRpcError && err.code === SERVER_OVERLOADED_CODE) console.warn("overloaded: retry later");
+ * ```
+ */
 export const SERVER_OVERLOADED_CODE = -32001;
 
 const MAX_DEPTH = 4;

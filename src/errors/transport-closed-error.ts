@@ -1,9 +1,36 @@
 import { AppServerError } from "./app-server-error.js";
 
-/** Why a connection ended: `close()` was called, the other end went away on its own, or the transport failed. */
+/**
+ * Why a connection ended: `close()` was called, the other end went away on its own, or the transport failed.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof TransportClosedError) {
+ *   switch (err.reason) {
+ *     case "closed":
+ *       break; // this program called close()
+ *     case "exited":
+ *       console.error(`codex exited (code ${err.exitCode}, signal ${err.signal}):\n${err.stderrTail}`);
+ *       break;
+ *     case "failed":
+ *       console.error("the connection failed:", err.cause);
+ *       break;
+ *   }
+ * }
+ * ```
+ */
 export type TransportCloseReason = "closed" | "exited" | "failed";
 
-/** What is known about the end of a connection (the fields of {@link TransportClosedError}). */
+/**
+ * What is known about the end of a connection (the fields of {@link TransportClosedError}).
+ *
+ * @example
+ * ```ts
+ * const details: TransportClosedDetails = { reason: "exited", exitCode: 1, signal: null, stderrTail: "panic: boom\n" };
+ * const err = TransportClosedError.from(details);
+ * err.message; // "codex app-server exited with code 1 on its own. Start a new client to go on; … Last stderr:\npanic: boom"
+ * ```
+ */
 export interface TransportClosedDetails {
   readonly reason: TransportCloseReason;
   /** The app-server's exit code, when it exited normally. */
@@ -16,7 +43,16 @@ export interface TransportClosedDetails {
   readonly error?: Error | undefined;
 }
 
-/** The call a {@link TransportClosedError} interrupted or refused. */
+/**
+ * The call a {@link TransportClosedError} interrupted or refused.
+ *
+ * @example
+ * ```ts
+ * const call: ClosedCall = { method: "thread/start", id: 3, sent: true };
+ * const err = TransportClosedError.from({ reason: "closed", exitCode: null, signal: null, stderrTail: "" }, call);
+ * err.message; // "… thread/start (id 3) was still waiting for its answer: the outcome is unknown …"
+ * ```
+ */
 export interface ClosedCall {
   readonly method: string;
   readonly id?: number | string | undefined;

@@ -1,12 +1,35 @@
 import { assign, fromPromise, setup } from "xstate";
 
-/** What the client lifecycle machine remembers. */
+/**
+ * What the client lifecycle machine remembers.
+ *
+ * @example
+ * ```ts
+ * codex.lifecycle.subscribe((snapshot) => {
+ *   const context: ClientLifecycleContext = snapshot.context;
+ *   if (context.error !== null) console.error(`the client failed: ${context.error.message}`);
+ * });
+ * ```
+ */
 export interface ClientLifecycleContext {
   /** Why the client failed (start failed, or the app-server died); `null` while healthy. */
   readonly error: Error | null;
 }
 
-/** The events the client lifecycle machine accepts. */
+/**
+ * The events the client lifecycle machine accepts.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from "xstate";
+ * import { clientLifecycleMachine, type ClientLifecycleEvent } from "codex-app-server";
+ *
+ * const actor = createActor(clientLifecycleMachine).start();
+ * const close: ClientLifecycleEvent = { type: "close" };
+ * actor.send(close);
+ * console.log(actor.getSnapshot().value); // "closed"
+ * ```
+ */
 export type ClientLifecycleEvent =
   /** Spawn the app-server and run the `initialize` handshake (ignored unless `idle`). */
   | { readonly type: "start" }
@@ -111,5 +134,18 @@ export const clientLifecycleMachine = setup({
   },
 });
 
-/** The client lifecycle machine's type, for `machine.provide` and snapshots. */
+/**
+ * The client lifecycle machine's type, for `machine.provide` and snapshots.
+ *
+ * @example
+ * ```ts
+ * import { fromPromise, type SnapshotFrom } from "xstate";
+ * import { clientLifecycleMachine, type ClientLifecycleMachine } from "codex-app-server";
+ *
+ * const instant: ClientLifecycleMachine = clientLifecycleMachine.provide({
+ *   actors: { start: fromPromise(async () => {}), stop: fromPromise(async () => {}) },
+ * });
+ * const snapshot: SnapshotFrom<ClientLifecycleMachine> = codex.lifecycle.getSnapshot();
+ * ```
+ */
 export type ClientLifecycleMachine = typeof clientLifecycleMachine;

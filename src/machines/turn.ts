@@ -1,7 +1,15 @@
 import { assign, setup } from "xstate";
 import type { Notification, ThreadItem, ThreadTokenUsage, Turn, TurnError, TurnStatus } from "../schema/index.js";
 
-/** What a turn machine remembers. */
+/**
+ * What a turn machine remembers: `handle.actor.getSnapshot().context`.
+ *
+ * @example
+ * ```ts
+ * const context: TurnContext = handle.actor.getSnapshot().context;
+ * console.log(`${context.items.length} items (${context.openItemIds.length} open), ${context.steers} steers`);
+ * ```
+ */
 export interface TurnContext {
   /** The thread the turn runs on. */
   readonly threadId: string;
@@ -32,7 +40,20 @@ export interface TurnContext {
   readonly interruptRequested: boolean;
 }
 
-/** The events a turn machine accepts. */
+/**
+ * The events a turn machine accepts.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from "xstate";
+ * import { turnMachine, type TurnEvent } from "codex-app-server";
+ *
+ * const turn = createActor(turnMachine, { input: { threadId: "thr_1" } }).start();
+ * const events: TurnEvent[] = [{ type: "turn.accepted", turnId: "turn_1" }, { type: "interrupt" }];
+ * for (const event of events) turn.send(event);
+ * console.log(turn.getSnapshot().context.interruptRequested); // true
+ * ```
+ */
 export type TurnEvent =
   /** `turn/start` answered with the turn's id. */
   | { readonly type: "turn.accepted"; readonly turnId: string }
@@ -47,7 +68,18 @@ export type TurnEvent =
   /** The connection to the app-server ended while the turn ran. */
   | { readonly type: "connection.lost"; readonly message: string };
 
-/** The input a turn machine starts from. */
+/**
+ * The input a turn machine starts from.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from "xstate";
+ * import { turnMachine, type TurnInput } from "codex-app-server";
+ *
+ * const input: TurnInput = { threadId: "thr_1", turnId: "turn_1" };
+ * const turn = createActor(turnMachine, { input }).start();
+ * ```
+ */
 export interface TurnInput {
   readonly threadId: string;
   /** The turn id when already known (e.g. a turn resumed from a notification). */
@@ -242,5 +274,16 @@ export const turnMachine = setup({
   },
 });
 
-/** The turn machine's type, for snapshots and `machine.provide`. */
+/**
+ * The turn machine's type, for snapshots and `machine.provide`.
+ *
+ * @example
+ * ```ts
+ * import type { SnapshotFrom } from "xstate";
+ * import type { TurnMachine } from "codex-app-server";
+ *
+ * const snapshot: SnapshotFrom<TurnMachine> = handle.actor.getSnapshot();
+ * console.log(snapshot.value, snapshot.context.turnId);
+ * ```
+ */
 export type TurnMachine = typeof turnMachine;

@@ -1,3 +1,4 @@
+import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { JsonRpcError } from "../errors/json-rpc-error.js";
 import { mapJsonRpcError } from "../errors/map-json-rpc-error.js";
@@ -22,11 +23,20 @@ export interface JsonRpcPeerOptions {
   trace?: TraceHook | undefined;
 }
 
-/** Options of one {@link JsonRpcPeer.request}. */
+/**
+ * Options of one request: the last argument of `codex.request()` and of every method that sends one
+ * (`threadStart`, `thread.turn`, `handle.steer`, …).
+ *
+ * @example
+ * ```ts
+ * const thread = await codex.threadStart({}, { timeoutMs: 30_000 });
+ * const { data } = await codex.request("thread/loaded/list", {}, { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface RequestOptions {
   /** Gives up on the call (with `RequestAbortedError`) when aborted. */
   signal?: AbortSignal | undefined;
-  /** How long to wait for the answer (with `RequestTimeoutError` after); default: the peer's `requestTimeoutMs`. */
+  /** How long to wait for the answer (with `RequestTimeoutError` after); default: the client's `requestTimeoutMs`. */
   timeoutMs?: number | undefined;
 }
 
@@ -88,7 +98,7 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   constructor(transport: Transport, options: JsonRpcPeerOptions = {}) {
     this.#transport = transport;
-    this.#requestTimeoutMs = checkTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs");
+    this.#requestTimeoutMs = checkTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs", true);
     this.#trace = options.trace;
     transport.listen({
       message: (message) => this.#receive(message),
@@ -130,7 +140,7 @@ export class JsonRpcPeer implements AsyncDisposable {
     if (signal?.aborted) return Promise.reject(new RequestAbortedError(method, undefined, { cause: signal.reason }));
     let timeoutMs = this.#requestTimeoutMs;
     try {
-      if (options.timeoutMs !== undefined) timeoutMs = checkTimeout(options.timeoutMs, "timeoutMs");
+      if (options.timeoutMs !== undefined) timeoutMs = checkTimeout(options.timeoutMs, "timeoutMs", true);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -448,13 +458,6 @@ export class JsonRpcPeer implements AsyncDisposable {
       this.#diagnose({ kind: "listenerFailed", message: `The trace hook threw: ${describe(error)}`, atMs: Date.now(), error });
     }
   }
-}
-
-function checkTimeout(value: number, name: string): number {
-  if (typeof value !== "number" || !(value > 0)) {
-    throw new RangeError(`\`${name}\` must be a positive number of milliseconds (or Infinity), not ${String(value)}`);
-  }
-  return value;
 }
 
 function errorBody(error: unknown): JsonRpcErrorBody {

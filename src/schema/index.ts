@@ -11,7 +11,7 @@
  * const result = checkServerNotification(message.method, message.params);
  * ```
  *
- * @packageDocumentation
+ * @module codex-app-server/protocol
  */
 export * from "./generated.js";
 export * from "./generated-methods.js";

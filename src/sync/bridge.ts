@@ -25,7 +25,7 @@ function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: stri
  * Sends one call to the sync clients' worker thread and blocks (`Atomics.wait`) until it answers. The worker
  * (one per process, shared by every `Codex`, unref'd so it never keeps the process alive) is started by the
  * first call. The worker answers every call within {@link WAIT_SLICE_MS}; after that plus
- * {@link WORKER_ANSWER_MARGIN_MS} the call fails.
+ * {@link WORKER_ANSWER_MARGIN_MS} the call fails, and the worker is given up: the next call starts another.
  *
  * @throws {InvalidInputError} when an argument cannot be sent to another thread (a function, a class instance
  *   with private state…).
@@ -46,7 +46,9 @@ export function callWorker(request: BridgeRequest): BridgeResponse {
   try {
     return shared(request);
   } catch (error) {
-    throw bridgeError(error);
+    const failure = bridgeError(error);
+    if (!(failure instanceof InvalidInputError)) shared = undefined;
+    throw failure;
   }
 }
 
@@ -60,9 +62,12 @@ function bridgeError(error: unknown): Error {
   }
   if (/timed-out/.test(message)) {
     return new AppServerError(
-      `the sync client's worker thread did not answer within ${WAIT_SLICE_MS + WORKER_ANSWER_MARGIN_MS} ms: its event loop is stuck. Close this Codex and start a new one.`,
+      `the sync client's worker thread did not answer within ${WAIT_SLICE_MS + WORKER_ANSWER_MARGIN_MS} ms: its event loop is stuck. The clients it held are lost; a new Codex starts a new worker.`,
       { cause: error },
     );
   }
-  return new AppServerError(`the sync client's worker thread failed: ${message}. Start a new Codex.`, { cause: error });
+  return new AppServerError(
+    `the sync client's worker thread failed: ${message}. The clients it held are lost; a new Codex starts a new worker.`,
+    { cause: error },
+  );
 }

@@ -5,12 +5,20 @@ import { AppServerError } from "../errors/app-server-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../rpc/peer.js";
+import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { callWorker } from "./bridge.js";
 import type { CodexConfig } from "./config.js";
 import { guardAppServer } from "./exit-guard.js";
 import type { BridgeRequest, BridgeResponse, ClientNews, WireAnswer, WireServerRequest } from "./messages.js";
-import type { OpenedClient, OperationArgs, OperationName, OperationResult, SyncRequestOptions } from "./operations.js";
-import { REQUEST_MARGIN_MS } from "./timing.js";
+import type {
+  OpenedClient,
+  OperationArgs,
+  OperationName,
+  OperationResult,
+  SyncRequestOptions,
+  SyncTurnWaitOptions,
+} from "./operations.js";
+import { DEFAULT_TURN_TIMEOUT_MS, REQUEST_MARGIN_MS } from "./timing.js";
 import { toWireConfig } from "./wire-config.js";
 import { fromWire, toWire } from "./wire-error.js";
 
@@ -33,6 +41,7 @@ export class ClientLink {
   readonly #handler: ApprovalHandler | undefined;
   readonly #onDiagnostic: ((diagnostic: ClientDiagnostic) => void) | undefined;
   readonly #requestTimeoutMs: number;
+  readonly #turnTimeoutMs: number;
   readonly #threadHandlers = new Map<string, ApprovalHandler>();
   readonly #releasedTurns: string[] = [];
   readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
@@ -47,8 +56,9 @@ export class ClientLink {
     this.#handler = config.approvalHandler;
     this.#onDiagnostic = config.onDiagnostic;
     this.#requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#turnTimeoutMs = config.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
     const opened = this.#drive({ kind: "open", config: toWireConfig(config) }, "initialize", {
-      timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + (config.closeGraceMs ?? 2_000) + (config.killGraceMs ?? 2_000),
+      timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS),
     }) as OpenedClient;
     this.#clientId = opened.clientId;
     this.#metadata = opened.metadata;
@@ -64,6 +74,11 @@ export class ClientLink {
   /** Whether `close()` has been called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** A turn wait's options: its own `timeoutMs`, or the client's `turnTimeoutMs`, so that no wait is endless. */
+  turnWait(options?: SyncTurnWaitOptions): SyncTurnWaitOptions {
+    return { timeoutMs: options?.timeoutMs ?? this.#turnTimeoutMs };
   }
 
   /** The budget of a request: its timeout (or the client's) plus a margin. */

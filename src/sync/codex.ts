@@ -14,12 +14,12 @@ import type {
   ThreadArchiveResponse,
   ThreadListResponse,
 } from "../schema/index.js";
+import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { ClientLink } from "./client-link.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
 import type { SyncRequestOptions } from "./operations.js";
 import { Thread } from "./thread.js";
 
-const DEFAULT_GRACE_MS = 2_000;
 
 /**
  * The synchronous client of the Codex app-server: every method returns its value, not a Promise — for

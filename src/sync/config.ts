@@ -1,5 +1,6 @@
 import type { ClientDiagnostic } from "../client/codex-events.js";
 import { checkConfig, type AppServerConfig } from "../client/config.js";
+import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 
 /** The options of {@link AppServerConfig} that are functions living in the worker, which a sync client cannot take. */
@@ -30,6 +31,12 @@ export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTI
    * call of this client returns; up to 1 000 diagnostics are kept between two calls (the oldest go first).
    */
   onDiagnostic?: ((diagnostic: ClientDiagnostic) => void) | undefined;
+  /**
+   * How long `run()` and `stream()` (of a turn or a thread) may block at most, unless the call gives its own
+   * `timeoutMs`: past it they throw a `TimeoutError` and the turn goes on (interrupt it if you wish). A sync
+   * call never blocks for ever. Default 3 600 000 ms (1 hour).
+   */
+  turnTimeoutMs?: number | undefined;
 }
 
 /**
@@ -49,6 +56,16 @@ export function checkCodexConfig(config: CodexConfig): CodexConfig {
       throw new InvalidInputError(
         `\`${key}\` is not supported by the synchronous Codex: its worker thread cannot call a function of yours. Use AsyncCodex for \`${key}\`.`,
       );
+    }
+  }
+  if (config.turnTimeoutMs !== undefined) checkTimeout(config.turnTimeoutMs, "turnTimeoutMs");
+  if (typeof config.retry === "object" && config.retry !== null) {
+    for (const [key, value] of Object.entries(config.retry)) {
+      if (typeof value === "function") {
+        throw new InvalidInputError(
+          `\`retry.${key}\` is not supported by the synchronous Codex: its worker thread cannot call a function of yours. Leave it out, or use AsyncCodex.`,
+        );
+      }
     }
   }
   if (onDiagnostic !== undefined && typeof onDiagnostic !== "function") {

@@ -45,7 +45,7 @@ export interface SyncRequestOptions {
 export interface SyncTurnWaitOptions {
   /**
    * Stops waiting after this long, with a `TimeoutError` (a `DOMException`, as `AbortSignal.timeout` gives the
-   * async client); the turn goes on. Default: wait until the turn ends.
+   * async client); the turn goes on. Default: the client's `turnTimeoutMs` (1 hour unless set).
    */
   timeoutMs?: number | undefined;
 }
@@ -91,8 +91,14 @@ export const operations = {
 
   turn: async (host: ClientHost, threadId: string, input: UserInput[], options?: TurnOptions, requestOptions?: SyncRequestOptions) =>
     host.holdTurn(await host.thread(threadId).turn(input as never, options, requestOptions)),
-  run: (host: ClientHost, threadId: string, input: UserInput[], options?: TurnOptions, requestOptions?: SyncRequestOptions): Promise<RunResult> =>
-    host.thread(threadId).run(input as never, options, requestOptions),
+  run: (
+    host: ClientHost,
+    threadId: string,
+    input: UserInput[],
+    options?: TurnOptions,
+    requestOptions?: SyncRequestOptions,
+    wait?: SyncTurnWaitOptions,
+  ): Promise<RunResult> => host.thread(threadId).run(input as never, options, { ...requestOptions, ...signalOf(wait) }),
   read: (host: ClientHost, threadId: string, options?: ThreadReadOptions, requestOptions?: SyncRequestOptions) =>
     host.thread(threadId).read(options, requestOptions),
   setName: (host: ClientHost, threadId: string, name: string, requestOptions?: SyncRequestOptions) =>

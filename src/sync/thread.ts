@@ -64,7 +64,8 @@ export class Thread {
 
   /**
    * Runs a turn to its end and returns its final answer, items and token usage. Blocks for as long as the
-   * turn runs; approvals asked meanwhile go to the approval handler.
+   * turn runs, at most the client's `turnTimeoutMs` (then a `TimeoutError`); approvals asked meanwhile go to
+   * the approval handler.
    *
    * @throws {TurnFailedError} when the turn fails (it carries the turn and the server's message).
    * @example
@@ -75,7 +76,7 @@ export class Thread {
    */
   run(input: Input, options: TurnOptions = {}, requestOptions?: SyncRequestOptions): RunResult {
     const wire = toUserInputs(input);
-    return this.#link.invoke("run", [this.id, wire, options, requestOptions], "untilDone");
+    return this.#link.invoke("run", [this.id, wire, options, requestOptions, this.#link.turnWait()], "untilDone");
   }
 
   /**

@@ -9,3 +9,6 @@ export const WORKER_ANSWER_MARGIN_MS = 30_000;
 
 /** What a blocking request waits beyond its own timeout (the worker's timer fires first; this is the backstop). */
 export const REQUEST_MARGIN_MS = 5_000;
+
+/** How long a sync `run()` or `stream()` may block unless told otherwise: 1 hour. */
+export const DEFAULT_TURN_TIMEOUT_MS = 3_600_000;

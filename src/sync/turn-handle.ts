@@ -86,12 +86,13 @@ export class TurnHandle {
    * ```
    */
   stream(options: SyncTurnWaitOptions = {}): IterableIterator<Notification> {
-    this.#link.invoke("streamOpen", [this.id, options], this.#link.requestBudget());
+    this.#link.invoke("streamOpen", [this.id, this.#link.turnWait(options)], this.#link.requestBudget());
     return this.#read();
   }
 
   /**
    * Waits for the turn to end and returns it, whatever its status (`completed`, `interrupted` or `failed`).
+   * Waits at most `timeoutMs` (default: the client's `turnTimeoutMs`), then throws a `TimeoutError`.
    *
    * @example
    * ```ts
@@ -100,7 +101,7 @@ export class TurnHandle {
    * ```
    */
   run(options: SyncTurnWaitOptions = {}): Turn {
-    return this.#link.invoke("turnRun", [this.id, options], "untilDone");
+    return this.#link.invoke("turnRun", [this.id, this.#link.turnWait(options)], "untilDone");
   }
 
   *#read(): Generator<Notification, void, undefined> {

@@ -1,6 +1,13 @@
 import { resolveCodexBinary } from "../transport/binary.js";
 
-/** Options of {@link appServerCommand}. */
+/**
+ * Options of {@link appServerCommand}.
+ *
+ * @example
+ * ```ts
+ * const { command, args } = appServerCommand({ codexBin: "/opt/codex/bin/codex", extraArgs: ["-c", 'model="o3"'] });
+ * ```
+ */
 export interface AppServerCommandOptions {
   /** A `codex` executable (or the npm wrapper `codex.js`); default: the installed `@openai/codex`, native binary first. */
   codexBin?: string;
@@ -10,7 +17,15 @@ export interface AppServerCommandOptions {
   extraArgs?: readonly string[];
 }
 
-/** A program and its arguments, ready for `child_process.spawn`. */
+/**
+ * A program and its arguments, ready for `child_process.spawn`.
+ *
+ * @example
+ * ```ts
+ * const { command, args }: AppServerCommand = offline.command;
+ * const child = spawn(command, args, { env: offline.env, cwd: offline.cwd, stdio: ["pipe", "pipe", "pipe"] });
+ * ```
+ */
 export interface AppServerCommand {
   command: string;
   args: string[];

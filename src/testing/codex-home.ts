@@ -4,13 +4,40 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mergeToml, stringifyToml, type TomlTable } from "./toml.js";
 
-/** Codex's `approval_policy` values. */
+/**
+ * Codex's `approval_policy` values.
+ *
+ * @example
+ * ```ts
+ * const approvalPolicy: ApprovalPolicy = "on-request"; // codex asks before running commands
+ * await using offline = await createOfflineEnvironment({ approvalPolicy });
+ * ```
+ */
 export type ApprovalPolicy = "untrusted" | "on-failure" | "on-request" | "never";
 
-/** Codex's `sandbox_mode` values. */
+/**
+ * Codex's `sandbox_mode` values.
+ *
+ * @example
+ * ```ts
+ * const sandboxMode: SandboxMode = "workspace-write"; // commands may write inside the working folder
+ * await using offline = await createOfflineEnvironment({ sandboxMode });
+ * ```
+ */
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
 
-/** Options of {@link createCodexHome}. */
+/**
+ * Options of {@link createCodexHome}.
+ *
+ * @example
+ * ```ts
+ * await using home = await createCodexHome({
+ *   providerUrl: provider.url,
+ *   approvalPolicy: "on-request",
+ *   config: { model_reasoning_effort: "low" },
+ * });
+ * ```
+ */
 export interface CodexHomeOptions {
   /** The provider's base URL, e.g. `provider.url` of a {@link ScriptedProvider}; codex POSTs to `<url>/responses`. */
   providerUrl: string;
@@ -37,7 +64,16 @@ export interface CodexHomeOptions {
   parentDir?: string;
 }
 
-/** A temporary `CODEX_HOME` with an offline `config.toml`; remove it when done (or `await using`). */
+/**
+ * A temporary `CODEX_HOME` with an offline `config.toml`; remove it when done (or `await using`).
+ *
+ * @example
+ * ```ts
+ * await using home = await createCodexHome({ providerUrl: provider.url });
+ * const codex = new AsyncCodex({ env: home.env });
+ * console.log(home.path, home.config.model); // /var/tmp/codex-home-…, "fake-model"
+ * ```
+ */
 export interface CodexHome extends AsyncDisposable {
   /** The folder, to be used as `CODEX_HOME`. */
   readonly path: string;
@@ -54,7 +90,14 @@ export interface CodexHome extends AsyncDisposable {
   remove(): Promise<void>;
 }
 
-/** Where the proxy variables point: a loopback port nobody listens on, so a stray request fails at once. */
+/**
+ * Where the proxy variables point: a loopback port nobody listens on, so a stray request fails at once.
+ *
+ * @example
+ * ```ts
+ * assert.equal(offline.env.HTTPS_PROXY, DEAD_PROXY_URL);
+ * ```
+ */
 export const DEAD_PROXY_URL = "http://127.0.0.1:9";
 
 const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"];

@@ -12,7 +12,7 @@
  * console.log(inputTexts(request).at(-1));
  * ```
  *
- * @module
+ * @module codex-app-server/testing
  */
 export { appServerCommand, type AppServerCommand, type AppServerCommandOptions } from "./app-server-command.js";
 export {

@@ -4,13 +4,35 @@ import { appServerCommand, type AppServerCommand } from "./app-server-command.js
 import { createCodexHome, type CodexHome, type CodexHomeOptions } from "./codex-home.js";
 import { createScriptedProvider, type ScriptedProvider, type ScriptedProviderOptions } from "./scripted-provider.js";
 
-/** Options of {@link createOfflineEnvironment}. */
+/**
+ * Options of {@link createOfflineEnvironment}: those of the provider and of the home together.
+ *
+ * @example
+ * ```ts
+ * await using offline = await createOfflineEnvironment({
+ *   replies: [execCommandReply("ls"), textReply("Listed.")],
+ *   fallback: httpErrorReply(500),
+ *   approvalPolicy: "on-request",
+ *   sandboxMode: "workspace-write",
+ * });
+ * ```
+ */
 export interface OfflineEnvironmentOptions extends ScriptedProviderOptions, Omit<CodexHomeOptions, "providerUrl"> {
   /** A `codex` executable to use instead of the installed `@openai/codex`. */
   codexBin?: string;
 }
 
-/** A scripted provider, a `CODEX_HOME` wired to it, and a working folder: everything to run codex offline. */
+/**
+ * A scripted provider, a `CODEX_HOME` wired to it, and a working folder: everything to run codex offline.
+ *
+ * @example
+ * ```ts
+ * await using offline = await createOfflineEnvironment({ replies: [textReply("Hi!")] });
+ * await using codex = new AsyncCodex({ env: offline.env, cwd: offline.cwd, codexBin: offline.codexBin });
+ * const thread = await codex.threadStart();
+ * assert.equal((await thread.run("Say hi")).finalResponse, "Hi!");
+ * ```
+ */
 export interface OfflineEnvironment extends AsyncDisposable {
   readonly provider: ScriptedProvider;
   readonly home: CodexHome;

@@ -1,6 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
 
-/** One HTTP request the scripted provider received, kept for assertions. */
+/**
+ * One HTTP request the scripted provider received, kept for assertions.
+ *
+ * @example
+ * ```ts
+ * const request: RecordedRequest = await provider.waitForRequest(1);
+ * assert.equal(request.answer, "scripted");
+ * assert.equal(request.headers.authorization, "Bearer offline-test-key");
+ * ```
+ */
 export interface RecordedRequest {
   /** 0-based position among all requests the provider received. */
   index: number;
@@ -25,7 +34,15 @@ export interface RecordedRequest {
   answer: "scripted" | "fallback" | "notFound";
 }
 
-/** An item of the `input` array codex sends to `/v1/responses` (only the fields tests read most are typed). */
+/**
+ * An item of the `input` array codex sends to `/v1/responses` (only the fields tests read most are typed).
+ *
+ * @example
+ * ```ts
+ * const calls = inputItems(await provider.waitForRequest(2)).filter((item: ResponsesInputItem) => item.type === "function_call");
+ * assert.equal(calls[0]?.name, "exec_command");
+ * ```
+ */
 export interface ResponsesInputItem {
   type?: string;
   role?: string;

@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { ScriptedOutputItem, ScriptedUsage, StreamReply } from "./scripted-reply.js";
 
-/** One Server-Sent Event of a Responses-API stream, with the pause to take before sending it. */
+/**
+ * One Server-Sent Event of a Responses-API stream, with the pause to take before sending it.
+ *
+ * @example
+ * ```ts
+ * const events: ResponseEvent[] = responseEvents(textReply("hi there", { deltas: 2 }));
+ * console.log(events.filter((event) => event.type === "response.output_text.delta").length); // 2
+ * ```
+ */
 export interface ResponseEvent {
   /** The event's `type`, also sent as the SSE `event:` field. */
   type: string;

@@ -6,13 +6,39 @@ import type { RecordedRequest } from "./recorded-request.js";
 import { responseEvents } from "./response-events.js";
 import { textReply, type ScriptedReply, type StreamReply } from "./scripted-reply.js";
 
-/** A reply computed from the request it answers (its parsed body is `request.body`). */
+/**
+ * A reply computed from the request it answers (its parsed body is `request.body`).
+ *
+ * @example
+ * ```ts
+ * const echo: ReplyFunction = (request) => textReply(`You said: ${inputTexts(request).at(-1)}`);
+ * provider.setFallback(echo);
+ * ```
+ */
 export type ReplyFunction = (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
 
-/** What can be queued: a fixed reply or a function of the request. */
+/**
+ * What can be queued: a fixed reply or a function of the request.
+ *
+ * @example
+ * ```ts
+ * const answers: ScriptedAnswer[] = [
+ *   execCommandReply("cat notes.txt"),
+ *   (request) => textReply(`The file says: ${functionCallOutputs(request)[0]?.output}`),
+ * ];
+ * provider.enqueue(...answers);
+ * ```
+ */
 export type ScriptedAnswer = ScriptedReply | ReplyFunction;
 
-/** Options of {@link createScriptedProvider}. */
+/**
+ * Options of {@link createScriptedProvider}.
+ *
+ * @example
+ * ```ts
+ * await using provider = await createScriptedProvider({ replies: [textReply("first")], fallback: httpErrorReply(503) });
+ * ```
+ */
 export interface ScriptedProviderOptions {
   /** Replies for the first `POST /v1/responses` requests, in order. More can be added with `enqueue`. */
   replies?: readonly ScriptedAnswer[];
@@ -22,7 +48,14 @@ export interface ScriptedProviderOptions {
   port?: number;
 }
 
-/** Options of {@link ScriptedProvider.waitForRequest}. */
+/**
+ * Options of {@link ScriptedProvider.waitForRequest}.
+ *
+ * @example
+ * ```ts
+ * const first = await provider.waitForRequest(1, { path: null, timeoutMs: 5_000 }); // any path
+ * ```
+ */
 export interface WaitForRequestOptions {
   /** Count only requests to this path. Default `/v1/responses`; `null` counts every request. */
   path?: string | null;
@@ -70,32 +103,79 @@ export class ScriptedProvider implements AsyncDisposable {
     });
   }
 
-  /** The base URL to give codex (`base_url` of the provider), e.g. `http://127.0.0.1:40123/v1`. */
+  /**
+   * The base URL to give codex (`base_url` of the provider), e.g. `http://127.0.0.1:40123/v1`.
+   *
+   * @example
+   * ```ts
+   * await using home = await createCodexHome({ providerUrl: provider.url });
+   * ```
+   */
   get url(): string {
     return `http://127.0.0.1:${this.port}/v1`;
   }
 
-  /** The port the server listens on. */
+  /**
+   * The port the server listens on.
+   *
+   * @example
+   * ```ts
+   * console.log(`scripted provider on 127.0.0.1:${provider.port}`);
+   * ```
+   */
   get port(): number {
     return (this.#server.address() as AddressInfo).port;
   }
 
-  /** Every request received so far, to any path, in arrival order. */
+  /**
+   * Every request received so far, to any path, in arrival order.
+   *
+   * @example
+   * ```ts
+   * console.log(provider.requests.map((request) => `${request.method} ${request.path}`));
+   * ```
+   */
   get requests(): readonly RecordedRequest[] {
     return this.#requests;
   }
 
-  /** The `POST /v1/responses` requests received so far (one per model call codex made). */
+  /**
+   * The `POST /v1/responses` requests received so far (one per model call codex made).
+   *
+   * @example
+   * ```ts
+   * provider.enqueue(execCommandReply("ls"), textReply("Listed."));
+   * await thread.run("List the files.");
+   * assert.equal(provider.responsesRequests.length, 2); // the call, then the answer to its output
+   * ```
+   */
   get responsesRequests(): readonly RecordedRequest[] {
     return this.#requests.filter((r) => r.method === "POST" && r.path === RESPONSES_PATH);
   }
 
-  /** How many queued replies have not been used yet. */
+  /**
+   * How many queued replies have not been used yet.
+   *
+   * @example
+   * ```ts
+   * assert.equal(provider.pending, 0, "codex made every model call the test scripted");
+   * ```
+   */
   get pending(): number {
     return this.#queue.length;
   }
 
-  /** How many reply streams are still open (a `hang` reply, a slow stream). */
+  /**
+   * How many reply streams are still open (a `hang` reply, a slow stream).
+   *
+   * @example
+   * ```ts
+   * provider.enqueue(textReply("Thinking…", { end: { type: "hang" } }));
+   * const handle = await thread.turn("Take your time.");
+   * await provider.waitForRequest(1);
+   * console.log(provider.openStreams); // 1, until codex hangs up (e.g. after handle.interrupt())
+   * ```
+   */
   get openStreams(): number {
     return this.#streams.size;
   }

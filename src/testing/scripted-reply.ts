@@ -3,13 +3,36 @@
  * ({@link StreamReply}) or a bare HTTP error ({@link HttpErrorReply}). Build them with {@link textReply},
  * {@link messagesReply}, {@link execCommandReply}, {@link failedReply}, {@link httpErrorReply}, or write the
  * objects by hand.
+ *
+ * @example
+ * ```ts
+ * const replies: ScriptedReply[] = [textReply("Hello"), httpErrorReply(500)];
+ * for (const reply of replies) console.log(reply.kind === "stream" ? `${reply.output.length} items` : `HTTP ${reply.status}`);
+ * provider.enqueue(...replies);
+ * ```
  */
 export type ScriptedReply = StreamReply | HttpErrorReply;
 
-/** The phase of an assistant message, as codex reports it on `agentMessage` items. */
+/**
+ * The phase of an assistant message, as codex reports it on `agentMessage` items.
+ *
+ * @example
+ * ```ts
+ * const phase: MessagePhase = "final_answer";
+ * provider.enqueue(textReply("Done.", { phase }));
+ * ```
+ */
 export type MessagePhase = "commentary" | "final_answer";
 
-/** An assistant message in a streamed reply. */
+/**
+ * An assistant message in a streamed reply.
+ *
+ * @example
+ * ```ts
+ * const message: ScriptedMessage = { type: "message", text: "Hello there", deltas: ["Hel", "lo ", "there"] };
+ * provider.enqueue(messagesReply([message]));
+ * ```
+ */
 export interface ScriptedMessage {
   type: "message";
   /** The whole text of the message. */
@@ -23,7 +46,15 @@ export interface ScriptedMessage {
   phase?: MessagePhase;
 }
 
-/** A function tool call in a streamed reply; codex runs the tool and sends a new request with its output. */
+/**
+ * A function tool call in a streamed reply; codex runs the tool and sends a new request with its output.
+ *
+ * @example
+ * ```ts
+ * const call: ScriptedFunctionCall = { type: "function_call", name: "exec_command", arguments: { cmd: "pwd" }, callId: "call_pwd" };
+ * provider.enqueue(messagesReply([call]), textReply("That is the working folder."));
+ * ```
+ */
 export interface ScriptedFunctionCall {
   type: "function_call";
   /** The tool's name, e.g. `"exec_command"`. */
@@ -34,7 +65,15 @@ export interface ScriptedFunctionCall {
   callId?: string;
 }
 
-/** A reasoning item with a summary, streamed as `response.reasoning_summary_text.delta` events. */
+/**
+ * A reasoning item with a summary, streamed as `response.reasoning_summary_text.delta` events.
+ *
+ * @example
+ * ```ts
+ * const reasoning: ScriptedReasoning = { type: "reasoning", summary: "List the files, then answer.", deltas: 2 };
+ * provider.enqueue(messagesReply([reasoning, "There are three files."]));
+ * ```
+ */
 export interface ScriptedReasoning {
   type: "reasoning";
   /** The summary text. */
@@ -43,10 +82,32 @@ export interface ScriptedReasoning {
   deltas?: number | readonly string[];
 }
 
-/** One output item of a streamed reply. */
+/**
+ * One output item of a streamed reply.
+ *
+ * @example
+ * ```ts
+ * const output: ScriptedOutputItem[] = [
+ *   { type: "reasoning", summary: "Check first." },
+ *   { type: "message", text: "Let me look.", phase: "commentary" },
+ *   { type: "function_call", name: "exec_command", arguments: { cmd: "ls" } },
+ * ];
+ * provider.enqueue(messagesReply(output), textReply("Listed."));
+ * ```
+ */
 export type ScriptedOutputItem = ScriptedMessage | ScriptedFunctionCall | ScriptedReasoning;
 
-/** Token counts reported in `response.completed`, named as codex reports them in `thread/tokenUsage/updated`. */
+/**
+ * Token counts reported in `response.completed`, named as codex reports them in `thread/tokenUsage/updated`.
+ *
+ * @example
+ * ```ts
+ * const usage: ScriptedUsage = { inputTokens: 1_200, cachedInputTokens: 1_000, outputTokens: 30 };
+ * provider.enqueue(textReply("ok", { usage }));
+ * const result = await thread.run("hi");
+ * console.log(result.usage?.last.inputTokens); // 1200
+ * ```
+ */
 export interface ScriptedUsage {
   inputTokens?: number;
   cachedInputTokens?: number;
@@ -63,6 +124,12 @@ export interface ScriptedUsage {
  *   `context_length_exceeded`, `insufficient_quota` and `usage_not_included` are special to codex);
  * - `disconnect` — the connection is cut without a terminal event;
  * - `hang` — the stream stays open, sending nothing more, until codex hangs up or the provider closes.
+ *
+ * @example
+ * ```ts
+ * provider.enqueue(textReply("Half an ans", { end: { type: "disconnect" } }));
+ * provider.enqueue(failedReply("too long", { code: "context_length_exceeded" })); // end: { type: "failed", … }
+ * ```
  */
 export type StreamEnding =
   | { type: "completed" }
@@ -70,7 +137,15 @@ export type StreamEnding =
   | { type: "disconnect" }
   | { type: "hang" };
 
-/** A `200 text/event-stream` reply. */
+/**
+ * A `200 text/event-stream` reply.
+ *
+ * @example
+ * ```ts
+ * const reply: StreamReply = { kind: "stream", output: [{ type: "message", text: "Hi" }], deltaDelayMs: 50, id: "resp_1" };
+ * provider.enqueue(reply);
+ * ```
+ */
 export interface StreamReply {
   kind: "stream";
   /** The output items, streamed in order. */
@@ -85,7 +160,15 @@ export interface StreamReply {
   id?: string;
 }
 
-/** A non-streamed HTTP error, e.g. a 500 (codex fails the turn when its retries are 0, as in the offline config). */
+/**
+ * A non-streamed HTTP error, e.g. a 500 (codex fails the turn when its retries are 0, as in the offline config).
+ *
+ * @example
+ * ```ts
+ * const unavailable: HttpErrorReply = { kind: "httpError", status: 503, headers: { "retry-after": "1" } };
+ * provider.enqueue(unavailable);
+ * ```
+ */
 export interface HttpErrorReply {
   kind: "httpError";
   status: number;
@@ -94,7 +177,14 @@ export interface HttpErrorReply {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** Options shared by the stream reply builders. */
+/**
+ * Options shared by the stream reply builders.
+ *
+ * @example
+ * ```ts
+ * provider.enqueue(messagesReply(["One.", "Two."], { deltaDelayMs: 20, id: "resp_fixed", usage: { outputTokens: 2 } }));
+ * ```
+ */
 export interface StreamReplyOptions {
   usage?: ScriptedUsage;
   deltaDelayMs?: number;
@@ -102,7 +192,14 @@ export interface StreamReplyOptions {
   id?: string;
 }
 
-/** Options of {@link textReply}. */
+/**
+ * Options of {@link textReply}.
+ *
+ * @example
+ * ```ts
+ * provider.enqueue(textReply("Hello there, friend", { deltas: 3, phase: "final_answer", deltaDelayMs: 10 }));
+ * ```
+ */
 export interface TextReplyOptions extends StreamReplyOptions {
   /** See {@link ScriptedMessage.deltas}. */
   deltas?: number | readonly string[];
@@ -149,7 +246,17 @@ export function messagesReply(
   );
 }
 
-/** Options of {@link execCommandReply}. */
+/**
+ * Options of {@link execCommandReply}.
+ *
+ * @example
+ * ```ts
+ * provider.enqueue(
+ *   execCommandReply("npm test", { callId: "call_tests", preamble: "Running the tests.", arguments: { timeout_ms: 60_000 } }),
+ *   textReply("They pass."),
+ * );
+ * ```
+ */
 export interface ExecCommandReplyOptions extends StreamReplyOptions {
   callId?: string;
   /** Other `exec_command` arguments, e.g. `{ workdir, timeout_ms }`. */

@@ -1,7 +1,23 @@
-/** A TOML value as the offline config uses them: strings, numbers, booleans, arrays and nested tables. */
+/**
+ * A TOML value as the offline config uses them: strings, numbers, booleans, arrays and nested tables.
+ *
+ * @example
+ * ```ts
+ * const trusted: TomlValue = { trust_level: "trusted" };
+ * stringifyToml({ projects: { "/repo": trusted } }); // '[projects."/repo"]\ntrust_level = "trusted"\n'
+ * ```
+ */
 export type TomlValue = string | number | boolean | readonly TomlValue[] | TomlTable;
 
-/** A TOML table: keys to values; `undefined` values are left out. */
+/**
+ * A TOML table: keys to values; `undefined` values are left out.
+ *
+ * @example
+ * ```ts
+ * const config: TomlTable = { model_reasoning_effort: "low", features: { shell_snapshot: true } };
+ * await using offline = await createOfflineEnvironment({ config });
+ * ```
+ */
 export interface TomlTable {
   [key: string]: TomlValue | undefined;
 }

@@ -12,7 +12,14 @@ const PLATFORM_TARGETS: Record<string, { pkg: string; triple: string }> = {
   "win32-arm64": { pkg: "@openai/codex-win32-arm64", triple: "aarch64-pc-windows-msvc" },
 };
 
-/** Options of {@link resolveCodexBinary}. */
+/**
+ * Options of {@link resolveCodexBinary}.
+ *
+ * @example
+ * ```ts
+ * const bin = resolveCodexBinary({ codexBin: process.env.CODEX_BIN, from: process.cwd() });
+ * ```
+ */
 export interface ResolveCodexBinaryOptions {
   /** An explicit path to a `codex` executable; it must exist and be executable. */
   codexBin?: string | undefined;

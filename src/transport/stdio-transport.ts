@@ -31,7 +31,8 @@ export interface StdioTransportOptions extends AppServerArgvOptions {
   onStderr?: ((text: string) => void) | undefined;
 }
 
-const DEFAULT_GRACE_MS = 2_000;
+/** How long `close()` waits at each step (after ending stdin, after SIGTERM) unless told otherwise. */
+export const DEFAULT_GRACE_MS = 2_000;
 const DEFAULT_STDERR_TAIL_BYTES = 64 * 1024;
 const STREAMS_AFTER_EXIT_MS = 1_000;
 

@@ -188,6 +188,18 @@ describe("no leaks: a process that leaves without closing takes its app-server a
     assert.deepEqual(await waitUntilNoProcessUsesHome(offline.home.path, 5_000), []);
   });
 
+  it("a turn that never ends cannot block a sync run() for ever: turnTimeoutMs ends the wait with a TimeoutError", async () => {
+    offline.provider.reset();
+    offline.provider.enqueue(textReply("Never ending", { end: { type: "hang" } }));
+    const child = start("hang", "bounded");
+    await child.next("blocking");
+    const step = await child.next("threw", 30_000);
+    assert.equal(step.name, "TimeoutError", JSON.stringify(step));
+    assert.equal(step.isTransportClosed, false);
+    await child.next("end");
+    assert.deepEqual(await child.exit(), [0, null]);
+  });
+
   it("when the app-server dies under a blocked call, the call throws TransportClosedError instead of waiting for ever", async () => {
     offline.provider.reset();
     offline.provider.enqueue(textReply("Never ending", { end: { type: "hang" } }));

@@ -63,6 +63,11 @@ export class FakeAppServer {
     this.#connected().notify(notification.method, notification.params);
   }
 
+  /** Sends a server request (an approval, say) to the client and resolves with its answer. */
+  request<R = unknown>(method: string, params: unknown): Promise<R> {
+    return this.#connected().request<R>(method, params);
+  }
+
   /** The app-server dies: its end of the connection closes (with an exit code and stderr, as a crash would). */
   async die(details: MemoryCloseDetails = { exitCode: 101, stderrTail: "thread 'main' panicked: fake crash\n" }): Promise<void> {
     if (this.#end === undefined) throw new Error("the fake app-server is not connected");

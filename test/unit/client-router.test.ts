@@ -54,8 +54,8 @@ test("what is held for turns that never registered is let go when the thread's l
   assert.equal(router.heldTurnCount, 0);
 });
 
-test("past maxPendingTurns the turn held longest is forgotten, with a drop report", () => {
-  const { router, drops } = setUp({ maxPendingTurns: 2 });
+test("past maxPendingTurns the turn held longest is forgotten, with a drop report, and fails when it registers", async () => {
+  const { router, drops, live } = setUp({ maxPendingTurns: 2 });
   router.expectTurn("thr");
   router.route(delta("thr", "t1", "x"));
   router.route(delta("thr", "t2", "x"));
@@ -63,6 +63,12 @@ test("past maxPendingTurns the turn held longest is forgotten, with a drop repor
   assert.equal(router.heldTurnCount, 2);
   assert.equal(drops.length, 1);
   assert.match(drops[0] ?? "", /^t1:1:/);
+  const forgotten = live();
+  forgotten.accept("t1");
+  router.register("t1", forgotten);
+  const finished = await forgotten.finished;
+  assert.equal(finished.value, "failed", "a turn whose turn/completed may be lost must not wait for ever");
+  assert.match(forgotten.failure?.message ?? "", /maxPendingTurns/);
 });
 
 test("held deltas past maxBufferedNotifications are dropped, but a turn/completed is still held", () => {

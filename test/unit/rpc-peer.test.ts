@@ -160,9 +160,13 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
   });
 
   test("options are checked, and params JSON cannot carry are an InvalidInputError with nothing left pending", async () => {
-    assert.throws(() => connect({ requestTimeoutMs: 0 }), /`requestTimeoutMs` must be a positive number/);
+    assert.throws(() => connect({ requestTimeoutMs: 0 }), InvalidInputError);
+    assert.throws(() => connect({ requestTimeoutMs: 0 }), /`requestTimeoutMs` must be a whole number of milliseconds/);
     const { peer } = connect();
-    await assert.rejects(peer.request("x", {}, { timeoutMs: -1 }), /`timeoutMs` must be a positive number/);
+    for (const timeoutMs of [-1, 0, Number.NaN, 1.5, 2 ** 31]) {
+      await assert.rejects(peer.request("x", {}, { timeoutMs }), InvalidInputError, `timeoutMs ${timeoutMs}`);
+    }
+    await assert.rejects(peer.request("x", {}, { timeoutMs: -1 }), /`timeoutMs` must be a whole number of milliseconds from 1 to 2147483647 \(or Infinity\)/);
     const error = await rejection(peer.request("thread/start", { big: 1n }));
     assert.ok(error instanceof InvalidInputError);
     assert.match(error.message, /params of thread\/start cannot be sent as JSON/);

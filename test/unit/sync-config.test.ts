@@ -15,7 +15,9 @@ describe("the sync client's config is checked before anything starts", () => {
   }
 
   test("the async config's own checks apply (a negative timeout names the option)", () => {
-    assert.throws(() => checkCodexConfig({ requestTimeoutMs: -1 }), /`requestTimeoutMs` must be a positive number/);
+    assert.throws(() => checkCodexConfig({ requestTimeoutMs: -1 }), /`requestTimeoutMs` must be a whole number of milliseconds/);
+    assert.throws(() => checkCodexConfig({ turnTimeoutMs: 0 }), /`turnTimeoutMs` must be a whole number of milliseconds/);
+    assert.throws(() => checkCodexConfig({ retry: { onRetry: () => {} } }), /`retry.onRetry` is not supported by the synchronous Codex/);
   });
 
   test("approvalHandler and onDiagnostic are accepted; an onDiagnostic that is not a function is refused", () => {
