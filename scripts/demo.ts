@@ -122,10 +122,14 @@ try {
   handle = await thread.turn(prompt);
   let turnState = stateName(handle.actor.getSnapshot().value);
   line("turn", `${handle.id}   ${turnState}`);
+  // The machine moves as notifications arrive; the loop below prints them a little later. The final state
+  // is shown once the loop has printed everything before it, so it never lands in the middle of the reply.
+  let finalLine: string | null = null;
   handle.actor.subscribe((snapshot) => {
     const state = stateName(snapshot.value);
     if (state === turnState) return;
-    line("turn", `${turnState} → ${state}`);
+    if (snapshot.status === "done") finalLine = `${turnState} → ${state}`;
+    else line("turn", `${turnState} → ${state}`);
     turnState = state;
   });
 
@@ -136,6 +140,7 @@ try {
     midLine = true;
   }
   const turn = await handle.run();
+  if (finalLine !== null) line("turn", finalLine);
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   const usage = handle.actor.getSnapshot().context.usage;
   if (turn.status === "failed") line("error", turn.error?.message ?? "the turn failed", "red");
