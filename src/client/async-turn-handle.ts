@@ -150,8 +150,12 @@ export class AsyncTurnHandle {
 
   /**
    * This turn's notifications, in order, from its start (nothing is lost by starting to read late), ending
-   * right after its `turn/completed`. It can be consumed once; breaking out of the loop does not stop the turn.
-   * If the connection ends first, the loop throws `TransportClosedError`.
+   * right after its `turn/completed`. It can be consumed once, and not after `run()` (which consumes the turn
+   * when no stream reads it, so that a handle kept afterwards holds nothing). Breaking out of the loop does not
+   * stop the turn; what comes after is no longer kept. If the connection ends first, the loop throws
+   * `TransportClosedError`.
+   *
+   * @throws {AppServerError} when the stream is already being read, or `run()` consumed the turn.
    *
    * @example
    * ```ts
@@ -166,8 +170,10 @@ export class AsyncTurnHandle {
 
   /**
    * Waits for the turn to end and returns it, whatever its status (`completed`, `interrupted` or `failed`;
-   * `thread.run()` is the one that rejects on failure). When the server sent no items with the completed
-   * turn (it sends none after an interrupt), `items` holds those the client saw.
+   * `thread.run()` is the one that rejects on failure). The server sends only a summary of the items with
+   * `turn/completed`, so `items` holds every item the client saw, in the order they started. Unless a
+   * `stream()` is reading the turn, a `run()` that returns consumes it: the notifications kept for a stream
+   * are let go (a `run()` that was aborted consumes nothing).
    *
    * @example
    * ```ts
@@ -177,6 +183,7 @@ export class AsyncTurnHandle {
    */
   async run(options: TurnWaitOptions = {}): Promise<Turn> {
     const finished = await abortable(this.#live.finished, options.signal);
+    this.#live.queue.consumeByRun();
     const turn = finished.context.turn;
     if (turn !== null) return turn;
     throw this.#live.failure ?? new AppServerError(`turn ${this.id} ended without a turn/completed`);

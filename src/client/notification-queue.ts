@@ -29,7 +29,7 @@ export class NotificationQueue {
   #wake: (() => void) | null = null;
   #ended = false;
   #failure: Error | null = null;
-  #reader: "none" | "stream" = "none";
+  #reader: "none" | "stream" | "run" = "none";
   /** How many deltas were dropped because nobody read them in time. */
   dropped = 0;
 
@@ -68,11 +68,26 @@ export class NotificationQueue {
   }
 
   /**
+   * `run()` returned the finished turn and no stream reads it: what was kept for a stream is dropped (a handle
+   * held after `run()` then costs next to nothing), and a later `stream()` is refused.
+   */
+  consumeByRun(): void {
+    if (this.#reader !== "none") return;
+    this.#reader = "run";
+    this.discard();
+  }
+
+  /**
    * The single reader. A second call throws: a turn's notifications can be read once.
    *
    * @throws {AppServerError} when the notifications are already being read.
    */
   read(what: string, signal?: AbortSignal): AsyncIterableIterator<Notification> {
+    if (this.#reader === "run") {
+      throw new AppServerError(
+        `${what} cannot be read after run(): run() consumed the turn, as in the Python SDK. Call stream() before run() (run() then still returns the turn), or read the finished turn's items.`,
+      );
+    }
     if (this.#reader !== "none") {
       throw new AppServerError(
         `${what} can be consumed once and is already being consumed: keep one loop over it, or use the turn's events (on("delta"), on("item")) for a second listener.`,

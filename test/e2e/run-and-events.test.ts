@@ -113,7 +113,7 @@ describe("thread.run() results and a turn's typed events, against the real app-s
   it("events that fired before stream() began are still in the stream", async () => {
     offline.provider.enqueue(textReply("early bird", { deltas: 2 }));
     const handle = await thread.turn("early");
-    await handle.run();
+    await new Promise((resolve) => handle.on("completed", resolve));
     const methods: string[] = [];
     const items: ThreadItem[] = [];
     for await (const n of handle.stream()) {

@@ -9,6 +9,7 @@ import {
   type AppServerConfig,
   type ClientDiagnostic,
   type Notification,
+  type Turn,
 } from "../../src/index.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
 import { turnOf, WireLog } from "../support/wire-log.js";
@@ -241,7 +242,7 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     server.notify(turnStarted(thread.id, handle.id));
     for (const n of streamedMessage(thread.id, handle.id, "msg_1", chunks)) server.notify(n);
     server.notify(turnCompleted(thread.id, handle.id));
-    const turn = await within(WAIT_MS, "run()", handle.run());
+    const turn = await within(WAIT_MS, "the turn's end", new Promise<Turn>((resolve) => handle.on("completed", ({ data }) => resolve(data))));
     assert.equal(turn.status, "completed");
 
     const seen = await within(WAIT_MS, "the end of the stream", collect(handle.stream()));
@@ -267,7 +268,7 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
       server.notify(n);
     }
     server.notify(turnCompleted(thread.id, handle.id));
-    await within(WAIT_MS, "run()", handle.run());
+    await within(WAIT_MS, "the turn's end", new Promise((resolve) => handle.on("completed", resolve)));
     await delay(10);
     assert.ok(handle.droppedDeltas > 0);
     const dropped = diagnostics.filter((d) => d.kind === "droppedNotifications");

@@ -145,3 +145,27 @@ test("a server request the server resolves itself ends the handler's signal, and
     await codex.close();
   }
 });
+
+test("run() consumes a turn nobody streams: a handle kept afterwards holds no notifications, and stream() says why it cannot read", async () => {
+  const server = new FakeAppServer();
+  const codex = new AsyncCodex({ transport: server.transport });
+  try {
+    const thread = await codex.threadStart();
+    const handle = await thread.turn("hi");
+    for (let i = 0; i < 50; i++) server.notify(agentDelta(thread.id, handle.id, "m", `d${i}`));
+    server.notify(turnCompleted(thread.id, handle.id));
+    await handle.run();
+    assert.throws(() => handle.stream(), /cannot be read after run\(\): run\(\) consumed the turn/);
+    const streamed = await thread.turn("again");
+    const reading = (async () => {
+      const methods: string[] = [];
+      for await (const n of streamed.stream()) methods.push(n.method);
+      return methods;
+    })();
+    server.notify(turnCompleted(thread.id, streamed.id));
+    assert.equal((await streamed.run()).id, streamed.id, "run() after stream() still returns the turn");
+    assert.deepEqual(await reading, ["turn/completed"]);
+  } finally {
+    await codex.close();
+  }
+});
