@@ -14,9 +14,8 @@ import type {
   ThreadListResponse,
   TurnStartParams,
 } from "../schema/index.js";
-import { checkServerNotification } from "../schema/validate.js";
-import { abortable } from "./abortable.js";
 import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
+import { abortable } from "./abortable.js";
 import { AsyncThread } from "./async-thread.js";
 import type { ClientDiagnostic, CodexEventMap } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
@@ -32,6 +31,7 @@ import type {
   ThreadStartOptions,
 } from "./options.js";
 import { retryOnOverload } from "./retry-on-overload.js";
+import { loadProtocolChecks, protocolChecks } from "./protocol-checks.js";
 import { NotificationRouter } from "./router.js";
 import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
@@ -79,6 +79,8 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #serverRequests: ServerRequestRouter;
   #connection: Connection | null = null;
   #metadata: InitializeResponse | null = null;
+  /** Notifications that arrived before the schema checks were loaded; `null` once they are. */
+  #early: Notification[] | null = [];
   /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
   #opening: Promise<unknown> = Promise.resolve();
   readonly #maxBufferedNotifications: number;
@@ -318,12 +320,14 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #open(signal: AbortSignal): Promise<void> {
+    const checks = loadProtocolChecks().then(() => this.#checkEarlyNotifications());
     const connection = await openConnection(this.#config, {
       signal,
       notification: (notification) => this.#onNotification(notification),
       diagnostic: (diagnostic) => this.#diagnose(diagnostic),
       serverRequests: this.#serverRequests,
     });
+    await checks;
     if (signal.aborted) {
       await connection.peer.close();
       signal.throwIfAborted();
@@ -401,19 +405,31 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   #onNotification(notification: Notification): void {
-    const check = checkServerNotification(notification.method, notification.params);
-    if (!check.ok) {
-      this.#diagnose({
-        kind: check.known ? "invalidNotification" : "unknownNotification",
-        message: `${notification.method}: ${check.known ? check.errors.join("; ") : "not in the pinned protocol"}`,
-        method: notification.method,
-      });
-    }
+    if (this.#early === null) this.#check(notification);
+    else this.#early.push(notification);
     if (notification.method === "serverRequest/resolved") this.#serverRequests.resolved(notification.params.requestId);
     this.#router.route(notification);
     if (this.events.listenerCount() === 0) return;
     this.#emit("notification", notification);
     this.#emit(notification.method, notification.params as never);
+  }
+
+  /** Checks a notification against its method's schema; a failure is a diagnostic, never a lost message. */
+  #check(notification: Notification): void {
+    const check = protocolChecks()!.checkServerNotification(notification.method, notification.params);
+    if (check.ok) return;
+    this.#diagnose({
+      kind: check.known ? "invalidNotification" : "unknownNotification",
+      message: `${notification.method}: ${check.known ? check.errors.join("; ") : "not in the pinned protocol"}`,
+      method: notification.method,
+    });
+  }
+
+  /** The checks are loaded: check what arrived before (the notifications themselves were routed at once). */
+  #checkEarlyNotifications(): void {
+    const early = this.#early ?? [];
+    this.#early = null;
+    for (const notification of early) this.#check(notification);
   }
 
   #diagnose(diagnostic: DistributiveOmit<ClientDiagnostic, "atMs"> & { atMs?: number }): void {

@@ -1,14 +1,9 @@
 import type { JsonRpcPeer } from "../rpc/peer.js";
 import type { ServerRequestContext } from "../rpc/server-request.js";
-import {
-  checkServerRequest,
-  checkServerRequestResult,
-  serverRequests,
-  type RequestId,
-  type ServerRequestMethod,
-} from "../schema/index.js";
+import type { RequestId, ServerRequestMethod } from "../schema/index.js";
 import { abortable } from "./abortable.js";
 import { failClosedAnswer } from "./approval-handlers.js";
+import { loadProtocolChecks, SERVER_REQUEST_METHODS } from "./protocol-checks.js";
 import type { ClientDiagnostic } from "./codex-events.js";
 import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
 
@@ -51,7 +46,7 @@ export class ServerRequestRouter {
 
   /** Registers a handler on every server request method of the protocol. */
   attach(peer: JsonRpcPeer): void {
-    for (const method of Object.keys(serverRequests) as ServerRequestMethod[]) {
+    for (const method of SERVER_REQUEST_METHODS) {
       peer.onRequest(method, (params, context) => this.#answer(method, params, context));
     }
   }
@@ -84,6 +79,7 @@ export class ServerRequestRouter {
 
   async #answer(method: ServerRequestMethod, params: unknown, context: ServerRequestContext): Promise<ServerRequestAnswer> {
     const { threadId, turnId } = idsOf(params);
+    const { checkServerRequest, checkServerRequestResult } = await loadProtocolChecks();
     const checked = checkServerRequest(method, params);
     if (!checked.ok) {
       this.#report(method, context.id, `its params do not fit the schema (${checked.errors.join("; ")}); declined`);

@@ -100,11 +100,15 @@ export class JsonRpcPeer implements AsyncDisposable {
     this.#transport = transport;
     this.#requestTimeoutMs = checkTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs", true);
     this.#trace = options.trace;
-    transport.listen({
-      message: (message) => this.#receive(message),
-      diagnostic: (diagnostic) => this.#transportDiagnostic(diagnostic),
-      close: (info) => this.#ended(info),
-    });
+    // Listen from the next microtask: handlers and listeners registered right after construction then see
+    // every message, even those a transport delivers synchronously from `listen()` (what it had queued).
+    queueMicrotask(() =>
+      transport.listen({
+        message: (message) => this.#receive(message),
+        diagnostic: (diagnostic) => this.#transportDiagnostic(diagnostic),
+        close: (info) => this.#ended(info),
+      }),
+    );
   }
 
   /** Resolves when the connection has ended, however it ended. Never rejects. */

@@ -6,3 +6,9 @@ test("TurnStatus is a value too, naming the four statuses as the Python SDK's en
   assert.deepEqual(Object.values(TurnStatus).sort(), ["completed", "failed", "inProgress", "interrupted"]);
   assert.equal(TurnStatus.completed, "completed");
 });
+
+test("the client's list of server request methods is the protocol's method table", async () => {
+  const { SERVER_REQUEST_METHODS } = await import("../../src/client/protocol-checks.js");
+  const { serverRequests } = await import("../../src/schema/index.js");
+  assert.deepEqual([...SERVER_REQUEST_METHODS].sort(), Object.keys(serverRequests).sort());
+});

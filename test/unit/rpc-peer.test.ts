@@ -323,3 +323,22 @@ describe("JsonRpcPeer: closing", { timeout: 10_000 }, () => {
     await peer.close();
   });
 });
+
+describe("JsonRpcPeer: listening", { timeout: 10_000 }, () => {
+  test("messages a transport had queued before the peer existed reach listeners and handlers registered right after construction", async () => {
+    const [clientSide, serverSide] = createMemoryTransportPair();
+    serverSide.send({ method: "configWarning", params: { summary: "early" } });
+    serverSide.send({ id: 0, method: "item/tool/call", params: {} });
+    const answers: TransportMessage[] = [];
+    serverSide.listen({ message: (message) => void answers.push(message), diagnostic: () => {}, close: () => {} });
+    await delay(1); // both messages now wait in the client end's queue
+    const peer = new JsonRpcPeer(clientSide);
+    const seen: string[] = [];
+    peer.onNotification((notification) => void seen.push(notification.method));
+    peer.onRequest("item/tool/call", () => ({ contentItems: [], success: false }));
+    await delay(10);
+    assert.deepEqual(seen, ["configWarning"]);
+    assert.deepEqual(answers, [{ id: 0, result: { contentItems: [], success: false } }]);
+    await peer.close();
+  });
+});

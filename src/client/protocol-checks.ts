@@ -1,0 +1,46 @@
+import type { ServerRequestMethod } from "../schema/index.js";
+
+/** The schema checks of the pinned protocol (`src/schema/validate.ts`). */
+export type ProtocolChecks = typeof import("../schema/validate.js");
+
+let loading: Promise<ProtocolChecks> | undefined;
+let loaded: ProtocolChecks | undefined;
+
+/**
+ * Loads the protocol's schema checks, once. They are loaded on first use rather than on import: building the
+ * 770 TypeBox models takes most of the package's import time, and a client needs them only once it starts.
+ *
+ * @example
+ * ```ts
+ * const { checkServerNotification } = await loadProtocolChecks();
+ * ```
+ */
+export function loadProtocolChecks(): Promise<ProtocolChecks> {
+  return (loading ??= import("../schema/validate.js").then((checks) => (loaded = checks)));
+}
+
+/**
+ * The protocol's schema checks if they are loaded already, else `undefined`.
+ *
+ * @example
+ * ```ts
+ * protocolChecks()?.checkServerNotification(method, params);
+ * ```
+ */
+export function protocolChecks(): ProtocolChecks | undefined {
+  return loaded;
+}
+
+/** The server request methods of the pinned protocol (a test keeps this list equal to the method table). */
+export const SERVER_REQUEST_METHODS: readonly ServerRequestMethod[] = [
+  "item/commandExecution/requestApproval",
+  "item/fileChange/requestApproval",
+  "item/tool/requestUserInput",
+  "mcpServer/elicitation/request",
+  "item/permissions/requestApproval",
+  "item/tool/call",
+  "account/chatgptAuthTokens/refresh",
+  "attestation/generate",
+  "applyPatchApproval",
+  "execCommandApproval",
+];
