@@ -6,12 +6,12 @@
  *
  * Run alone: `npx node --expose-gc --import tsx bench/real-binary.ts` (BENCH_QUICK=1 for a short run).
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { AsyncCodex } from "../src/client/async-codex.js";
 import type { AsyncThread } from "../src/client/async-thread.js";
 import { guardedChildCount } from "../src/transport/kill-on-exit.js";
 import { createOfflineEnvironment, textReply } from "../src/testing/index.js";
 import { line, QUICK, writeResult } from "./lib/output.js";
+import { codexProcessesOf } from "./lib/processes.js";
 import { format, median, summarizeFields, type Summary } from "./lib/stats.js";
 
 const RUNS = QUICK ? 3 : 10;
@@ -70,23 +70,6 @@ async function timeTurn(thread: AsyncThread): Promise<TurnTiming> {
   const completedMs = performance.now() - startedAt;
   if (transits.length !== DELTAS) throw new Error(`the turn streamed ${transits.length} deltas, not ${DELTAS}`);
   return { turnStartMs, firstDeltaMs, completedMs, deltaTransitMs: median(transits), deltaArrivalMs: median(arrivalDelays) };
-}
-
-/** Pids of running codex processes whose environment names this benchmark's `CODEX_HOME`. */
-function codexProcessesOf(codexHome: string): number[] {
-  const marker = `CODEX_HOME=${codexHome}\0`;
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, "utf8").trim();
-      if (!comm.includes("codex")) continue;
-      if (readFileSync(`/proc/${entry}/environ`, "utf8").includes(marker)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
 }
 
 const env = await createOfflineEnvironment({ fallback: textReply(REPLY, { deltas: DELTAS }) });

@@ -80,6 +80,7 @@ try {
       env: { ...process.env, BENCH_OUT: out },
       encoding: "utf8",
       timeout: 10 * 60_000,
+      killSignal: "SIGKILL", // a benchmark blocked in a sync call would sit out a SIGTERM
     });
     const seconds = (performance.now() - benchStart) / 1000;
     if (child.status === 0 && existsSync(out)) {

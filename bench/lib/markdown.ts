@@ -6,6 +6,7 @@ import type {
   RealBinaryResult,
   Report,
   Section,
+  SyncBridgeResult,
 } from "./report.js";
 import { format, type Summary } from "./stats.js";
 
@@ -223,6 +224,49 @@ function realBinary(section: Section | undefined): string {
   ].join("\n");
 }
 
+function syncBridge(section: Section | undefined): string {
+  const note = sectionNote(section);
+  if (note !== null) return note;
+  const result = section!.result as SyncBridgeResult;
+  const startup = result.startup;
+  return [
+    stamp(section!),
+    "",
+    `codex ${result.serverVersion}, offline against the scripted provider on 127.0.0.1: one \`AsyncCodex\` (calls awaited one at a time) and one ` +
+      "sync `Codex` (each call blocks while the worker thread runs it), each on its own app-server, calls alternating between the two. " +
+      `${result.rounds} rounds; per round, the median of each client's calls; the table gives the median (min–max) of the rounds' medians. ` +
+      "Bridge = sync median − async median in the same round.",
+    "",
+    table(
+      ["Call", "Answer (bytes)", "Calls each", "`AsyncCodex` (ms)", "sync `Codex` (ms)", "Bridge (ms)", "Bridge (% of async)", "p95 async (ms)", "p95 sync (ms)"],
+      result.cases.map((c) => [
+        `${c.label}: \`${c.request}\``,
+        format(c.answerBytes),
+        format(c.callsPerRound * result.rounds),
+        spread(c.async),
+        spread(c.sync),
+        spread(c.bridge),
+        `${format((100 * c.bridge.median) / c.async.median)} %`,
+        format(c.asyncP95),
+        format(c.syncP95),
+      ]),
+    ),
+    "",
+    table(
+      ["Start and close", "Median (ms)", "Min", "Max"],
+      Object.entries(startup.labels).map(([key, label]) => {
+        const summary = startup.summary[key]!;
+        return [label, format(summary.median), format(summary.min), format(summary.max)];
+      }),
+    ),
+    "",
+    `${startup.runs} starts of each after the measured calls. The process's first \`AsyncCodex\` \`start()\` took ${format(startup.firstAsyncStartMs)} ms and its first ` +
+      `\`new Codex()\`, which also starts the worker thread and loads the client into it, ${format(startup.firstSyncConstructMs)} ms ` +
+      `(≈ ${format(startup.firstSyncConstructMs - startup.summary.syncConstructMs!.median)} ms more than a later one). ` +
+      `Codex processes of this benchmark left afterwards: ${result.leftOverProcesses.length}.`,
+  ].join("\n");
+}
+
 function importCost(section: Section | undefined): string {
   const note = sectionNote(section);
   if (note !== null) return note;
@@ -285,6 +329,10 @@ export function renderResults(report: Report): string {
     "### 4. Import cost",
     "",
     importCost(s.importCost),
+    "",
+    "### 5. The sync client's bridge",
+    "",
+    syncBridge(s.syncBridge),
     "",
     END,
   ].join("\n");

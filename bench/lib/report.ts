@@ -8,6 +8,7 @@ export const BENCHMARKS = [
   { key: "costSplit", file: "cost-split.ts", title: "Cost split", needsBuild: false },
   { key: "concurrentTurns", file: "concurrent-turns.ts", title: "Concurrent turns", needsBuild: false },
   { key: "realBinary", file: "real-binary.ts", title: "Real binary", needsBuild: false },
+  { key: "syncBridge", file: "sync-bridge.ts", title: "Sync bridge", needsBuild: false },
 ] as const;
 
 export type BenchmarkKey = (typeof BENCHMARKS)[number]["key"];
@@ -94,4 +95,32 @@ export interface ImportCostResult {
     modules: Record<string, number>;
     summary: Record<"milliseconds" | "heapUsedMiB" | "rssMiB", Summary>;
   }[];
+}
+
+export interface SyncBridgeResult {
+  serverVersion: string;
+  rounds: number;
+  /** Per request: medians per round (ms) through each client, and their difference, the bridge's cost. */
+  cases: {
+    request: string;
+    label: string;
+    callsPerRound: number;
+    /** Bytes of the answer's JSON. */
+    answerBytes: number;
+    async: Summary;
+    sync: Summary;
+    bridge: Summary;
+    /** 95th percentile over every call of every round (ms). */
+    asyncP95: number;
+    syncP95: number;
+  }[];
+  startup: {
+    runs: number;
+    firstAsyncStartMs: number;
+    /** The process's first `new Codex()`, which also starts the sync clients' worker thread. */
+    firstSyncConstructMs: number;
+    labels: Record<string, string>;
+    summary: Record<string, Summary>;
+  };
+  leftOverProcesses: number[];
 }

@@ -13,6 +13,20 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The value below which a share `q` (0–1) of the values lie, by the nearest-rank method; `NaN` for none.
+ *
+ * @example
+ * ```ts
+ * quantile([5, 1, 4, 2, 3], 0.95); // 5
+ * ```
+ */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
 /** A measured quantity over repeated runs: its median, smallest and largest value, and the runs. */
 export interface Summary {
   readonly median: number;
