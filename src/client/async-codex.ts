@@ -313,10 +313,7 @@ export class AsyncCodex implements AsyncDisposable {
     const snapshot = await waitFor(this.#lifecycle, (s) => !s.matches("starting"));
     if (snapshot.matches("ready") && this.#connection !== null) return this.#connection;
     if (snapshot.matches("failed")) throw snapshot.context.error;
-    throw new TransportClosedError(
-      "the client is closed: create a new AsyncCodex to talk to the app-server again.",
-      { reason: "closed" },
-    );
+    throw TransportClosedError.clientClosed("AsyncCodex");
   }
 
   async #open(signal: AbortSignal): Promise<void> {

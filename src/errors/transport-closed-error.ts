@@ -99,6 +99,21 @@ export class TransportClosedError extends AppServerError implements TransportClo
   }
 
   /**
+   * The error for a call made after the client was closed: nothing was sent, and a new client is the way on.
+   *
+   * @example
+   * ```ts
+   * throw TransportClosedError.clientClosed("AsyncCodex");
+   * // "the client is closed: create a new AsyncCodex to talk to the app-server again."
+   * ```
+   */
+  static clientClosed(client: "AsyncCodex" | "Codex"): TransportClosedError {
+    return new TransportClosedError(`the client is closed: create a new ${client} to talk to the app-server again.`, {
+      reason: "closed",
+    });
+  }
+
+  /**
    * Builds the error for `details`, with a message that says what happened, what became of `call` and what
    * to do next.
    *

@@ -93,7 +93,7 @@ export class ClientLink {
    */
   invoke<Name extends OperationName>(name: Name, args: OperationArgs<Name>, budget: Budget): OperationResult<Name> {
     if (this.#closed) {
-      throw new TransportClosedError("the client is closed: create a new Codex to talk to the app-server again.", { reason: "closed" });
+      throw TransportClosedError.clientClosed("Codex");
     }
     const releasedTurns = this.#releasedTurns.length === 0 ? undefined : this.#releasedTurns.splice(0);
     return this.#drive({ kind: "invoke", clientId: this.#clientId, name, args, releasedTurns }, name, budget) as OperationResult<Name>;

@@ -44,7 +44,7 @@ export class WorkerHost {
       case "invoke": {
         const host = this.#clients.get(request.clientId);
         if (host === undefined) {
-          const error = new TransportClosedError("the client is closed: create a new Codex to talk to the app-server again.", { reason: "closed" });
+          const error = TransportClosedError.clientClosed("Codex");
           return { outcome: { kind: "error", error: toWire(error) } };
         }
         if (request.releasedTurns !== undefined) host.releaseTurns(request.releasedTurns);
