@@ -34,7 +34,7 @@ export type Budget = { readonly timeoutMs: number } | "untilDone";
  * ```ts
  * const link = new ClientLink({ cwd: "/repo" }); // blocks until the app-server is initialised
  * const threadId = link.invoke("threadStart", [{}, undefined], link.requestBudget());
- * link.close(2_000, 2_000);
+ * link.close();
  * ```
  */
 export class ClientLink {
@@ -42,6 +42,8 @@ export class ClientLink {
   readonly #onDiagnostic: ((diagnostic: ClientDiagnostic) => void) | undefined;
   readonly #requestTimeoutMs: number;
   readonly #turnTimeoutMs: number;
+  /** How long the app-server may take to exit once asked (the transport's two close graces). */
+  readonly #exitBudgetMs: number;
   readonly #threadHandlers = new Map<string, ApprovalHandler>();
   readonly #releasedTurns: string[] = [];
   readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
@@ -57,8 +59,9 @@ export class ClientLink {
     this.#onDiagnostic = config.onDiagnostic;
     this.#requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#turnTimeoutMs = config.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+    this.#exitBudgetMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS);
     const opened = this.#drive({ kind: "open", config: toWireConfig(config) }, "initialize", {
-      timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS),
+      timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + this.#exitBudgetMs,
     }) as OpenedClient;
     this.#clientId = opened.clientId;
     this.#metadata = opened.metadata;
@@ -123,11 +126,11 @@ export class ClientLink {
    * Ends the app-server (in the worker) and forgets the client. Idempotent. Should the worker fail to
    * confirm it, the app-server stays guarded, and dies with this process at the latest.
    */
-  close(closeGraceMs: number, killGraceMs: number): void {
+  close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const request: BridgeRequest = { kind: "invoke", clientId: this.#clientId, name: "close", args: [] };
-    this.#drive(request, "close", { timeoutMs: closeGraceMs + killGraceMs + REQUEST_MARGIN_MS });
+    this.#drive(request, "close", { timeoutMs: this.#exitBudgetMs + REQUEST_MARGIN_MS });
     this.#releaseGuard?.();
     this.#releaseGuard = null;
   }

@@ -14,7 +14,6 @@ import type {
   ThreadArchiveResponse,
   ThreadListResponse,
 } from "../schema/index.js";
-import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { ClientLink } from "./client-link.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
 import type { SyncRequestOptions } from "./operations.js";
@@ -46,8 +45,6 @@ import { Thread } from "./thread.js";
  */
 export class Codex implements Disposable {
   readonly #link: ClientLink;
-  readonly #closeGraceMs: number;
-  readonly #killGraceMs: number;
 
   /**
    * Starts the app-server and runs the handshake, blocking until it is done.
@@ -64,8 +61,6 @@ export class Codex implements Disposable {
    */
   constructor(config: CodexConfig = {}) {
     checkCodexConfig(config);
-    this.#closeGraceMs = config.closeGraceMs ?? DEFAULT_GRACE_MS;
-    this.#killGraceMs = config.killGraceMs ?? DEFAULT_GRACE_MS;
     this.#link = new ClientLink(config);
   }
 
@@ -91,7 +86,7 @@ export class Codex implements Disposable {
    * ```
    */
   close(): void {
-    this.#link.close(this.#closeGraceMs, this.#killGraceMs);
+    this.#link.close();
   }
 
   /** Same as {@link Codex.close}, for `using`. */
