@@ -41,6 +41,7 @@ export {
 export { responseEvents, splitText, type ResponseEvent } from "./response-events.js";
 export {
   createScriptedProvider,
+  DEFAULT_MAX_RECORDED_REQUESTS,
   ScriptedProvider,
   type ReplyFunction,
   type ScriptedAnswer,

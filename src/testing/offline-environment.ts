@@ -60,11 +60,12 @@ export interface OfflineEnvironment extends AsyncDisposable {
  * ```
  */
 export async function createOfflineEnvironment(options: OfflineEnvironmentOptions = {}): Promise<OfflineEnvironment> {
-  const { replies, fallback, port, codexBin, ...homeOptions } = options;
+  const { replies, fallback, port, maxRecordedRequests, codexBin, ...homeOptions } = options;
   const providerOptions: ScriptedProviderOptions = {};
   if (replies !== undefined) providerOptions.replies = replies;
   if (fallback !== undefined) providerOptions.fallback = fallback;
   if (port !== undefined) providerOptions.port = port;
+  if (maxRecordedRequests !== undefined) providerOptions.maxRecordedRequests = maxRecordedRequests;
   const command = appServerCommand(codexBin === undefined ? {} : { codexBin });
   const provider = await createScriptedProvider(providerOptions);
   let home: CodexHome;

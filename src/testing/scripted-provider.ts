@@ -46,7 +46,25 @@ export interface ScriptedProviderOptions {
   fallback?: ScriptedAnswer;
   /** The port on 127.0.0.1. Default 0: a free one. */
   port?: number;
+  /**
+   * How many requests to keep for `requests`, `responsesRequests` and `waitForRequest`: the most recent ones.
+   * Codex sends its whole instructions, tools and history with every model call (hundreds of KiB once a
+   * thread has a history), so a provider kept for thousands of turns must forget the old ones. Older
+   * requests still count (`receivedCount`, the numbering of `waitForRequest`). Default
+   * {@link DEFAULT_MAX_RECORDED_REQUESTS} (100); `Infinity` keeps every request; `0` keeps none.
+   */
+  maxRecordedRequests?: number;
 }
+
+/**
+ * How many requests a {@link ScriptedProvider} keeps unless told otherwise (`maxRecordedRequests`).
+ *
+ * @example
+ * ```ts
+ * await using provider = await createScriptedProvider({ maxRecordedRequests: DEFAULT_MAX_RECORDED_REQUESTS * 10 });
+ * ```
+ */
+export const DEFAULT_MAX_RECORDED_REQUESTS = 100;
 
 /**
  * Options of {@link ScriptedProvider.waitForRequest}.
@@ -66,6 +84,12 @@ export interface WaitForRequestOptions {
 
 const RESPONSES_PATH = "/v1/responses";
 
+/** A kept request, with its 1-based position among the requests to its path. */
+interface Recorded {
+  readonly request: RecordedRequest;
+  readonly pathOrdinal: number;
+}
+
 /**
  * A scripted OpenAI Responses-API server on 127.0.0.1 for running codex offline: each `POST /v1/responses`
  * gets the next queued reply (or the fallback), streamed as Server-Sent Events; every request, to any path,
@@ -82,7 +106,11 @@ const RESPONSES_PATH = "/v1/responses";
 export class ScriptedProvider implements AsyncDisposable {
   readonly #server: Server;
   readonly #queue: ScriptedAnswer[];
-  readonly #requests: RecordedRequest[] = [];
+  readonly #recorded: Recorded[] = [];
+  readonly #maxRecorded: number;
+  /** How many requests arrived, in all and by path (since the last `reset`). */
+  #received = 0;
+  readonly #receivedByPath = new Map<string, number>();
   readonly #waiters = new Set<() => void>();
   readonly #streams = new Set<ServerResponse>();
   #fallback: ScriptedAnswer;
@@ -93,6 +121,9 @@ export class ScriptedProvider implements AsyncDisposable {
     this.#server = server;
     this.#queue = [...(options.replies ?? [])];
     this.#fallback = options.fallback ?? textReply("ok");
+    const max = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
+    if (!(max >= 0)) throw new RangeError(`\`maxRecordedRequests\` must be 0 or more (or Infinity), not ${max}`);
+    this.#maxRecorded = max;
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) {
@@ -128,7 +159,8 @@ export class ScriptedProvider implements AsyncDisposable {
   }
 
   /**
-   * Every request received so far, to any path, in arrival order.
+   * The requests received so far, to any path, in arrival order: the last `maxRecordedRequests` of them
+   * (default 100); `request.index` keeps counting from the first.
    *
    * @example
    * ```ts
@@ -136,7 +168,19 @@ export class ScriptedProvider implements AsyncDisposable {
    * ```
    */
   get requests(): readonly RecordedRequest[] {
-    return this.#requests;
+    return this.#recorded.map((entry) => entry.request);
+  }
+
+  /**
+   * How many requests arrived since the provider started (or since `reset()`), kept or not.
+   *
+   * @example
+   * ```ts
+   * assert.equal(provider.receivedCount - provider.requests.length, 0, "no request was forgotten");
+   * ```
+   */
+  get receivedCount(): number {
+    return this.#received;
   }
 
   /**
@@ -150,7 +194,7 @@ export class ScriptedProvider implements AsyncDisposable {
    * ```
    */
   get responsesRequests(): readonly RecordedRequest[] {
-    return this.#requests.filter((r) => r.method === "POST" && r.path === RESPONSES_PATH);
+    return this.requests.filter((r) => r.method === "POST" && r.path === RESPONSES_PATH);
   }
 
   /**
@@ -193,8 +237,8 @@ export class ScriptedProvider implements AsyncDisposable {
   }
 
   /**
-   * Forgets the queued replies and the recorded requests, to reuse one provider across tests (open streams
-   * are left alone; the fallback is kept).
+   * Forgets the queued replies and the recorded requests, and counts requests from 0 again, to reuse one
+   * provider across tests (open streams are left alone; the fallback is kept).
    *
    * @example
    * ```ts
@@ -203,7 +247,9 @@ export class ScriptedProvider implements AsyncDisposable {
    */
   reset(): void {
     this.#queue.length = 0;
-    this.#requests.length = 0;
+    this.#recorded.length = 0;
+    this.#received = 0;
+    this.#receivedByPath.clear();
   }
 
   /**
@@ -220,7 +266,8 @@ export class ScriptedProvider implements AsyncDisposable {
 
   /**
    * Waits until the `count`-th request (1-based) to `/v1/responses` (or to `options.path`) has arrived, and
-   * returns it. Rejects on timeout or abort.
+   * returns it. Rejects on timeout or abort, and at once when that request has already been forgotten
+   * (more than `maxRecordedRequests` requests came after it).
    *
    * @example
    * ```ts
@@ -230,14 +277,28 @@ export class ScriptedProvider implements AsyncDisposable {
   async waitForRequest(count: number, options: WaitForRequestOptions = {}): Promise<RecordedRequest> {
     const path = options.path === undefined ? RESPONSES_PATH : options.path;
     const timeoutMs = options.timeoutMs ?? 10_000;
-    const find = (): RecordedRequest | undefined =>
-      this.#requests.filter((r) => path === null || r.path === path)[count - 1];
+    const find = (): RecordedRequest | undefined => {
+      const arrived = path === null ? this.#received : (this.#receivedByPath.get(path) ?? 0);
+      if (arrived < count) return undefined;
+      const entry = this.#recorded.find((e) => (path === null ? e.request.index === count - 1 : e.request.path === path && e.pathOrdinal === count));
+      if (entry !== undefined) return entry.request;
+      throw new RangeError(
+        `request #${count} to ${path ?? "any path"} was forgotten: the provider keeps the last ${this.#maxRecorded} requests (raise \`maxRecordedRequests\` to keep more)`,
+      );
+    };
     const found = find();
     if (found !== undefined) return found;
     options.signal?.throwIfAborted();
     return new Promise<RecordedRequest>((resolve, reject) => {
       const check = (): void => {
-        const request = find();
+        let request: RecordedRequest | undefined;
+        try {
+          request = find();
+        } catch (error) {
+          cleanup();
+          reject(error as Error);
+          return;
+        }
         if (request !== undefined) {
           cleanup();
           resolve(request);
@@ -302,7 +363,7 @@ export class ScriptedProvider implements AsyncDisposable {
       answer ??= this.#fallback;
     }
     const request: RecordedRequest = {
-      index: this.#requests.length,
+      index: this.#received,
       method: req.method ?? "GET",
       path: url.pathname,
       query: url.search.slice(1),
@@ -312,7 +373,7 @@ export class ScriptedProvider implements AsyncDisposable {
       receivedAt: Date.now(),
       answer: kind,
     };
-    this.#requests.push(request);
+    this.#record(request);
     for (const waiter of [...this.#waiters]) waiter();
 
     if (answer === undefined) {
@@ -331,6 +392,15 @@ export class ScriptedProvider implements AsyncDisposable {
     }
     const model = (request.body as { model?: unknown } | undefined)?.model;
     await this.#stream(res, reply, typeof model === "string" ? model : undefined);
+  }
+
+  #record(request: RecordedRequest): void {
+    this.#received += 1;
+    const pathOrdinal = (this.#receivedByPath.get(request.path) ?? 0) + 1;
+    this.#receivedByPath.set(request.path, pathOrdinal);
+    if (this.#maxRecorded === 0) return;
+    this.#recorded.push({ request, pathOrdinal });
+    if (this.#recorded.length > this.#maxRecorded) this.#recorded.shift();
   }
 
   async #stream(res: ServerResponse, reply: StreamReply, model: string | undefined): Promise<void> {
