@@ -19,6 +19,7 @@ export {
   failClosedAnswer,
   type AllowCommandsOptions,
 } from "./client/approval-handlers.js";
+export { ApprovalMode } from "./client/approval-mode.js";
 export { AsyncCodex } from "./client/async-codex.js";
 export { AsyncThread } from "./client/async-thread.js";
 export { AsyncTurnHandle, type TurnActor, type TurnWaitOptions } from "./client/async-turn-handle.js";
@@ -36,12 +37,14 @@ export {
 } from "./client/input.js";
 export { toMetadata, type InitializeResponse, type ServerInfo } from "./client/metadata.js";
 export type {
+  ApprovalModeOption,
   ModelsOptions,
   ThreadCompactOptions,
   ThreadForkOptions,
   ThreadListOptions,
   ThreadReadOptions,
   ThreadResumeOptions,
+  ThreadSandboxOption,
   ThreadStartOptions,
   TurnOptions,
 } from "./client/options.js";
@@ -53,6 +56,7 @@ export {
   type RetryOnOverloadOptions,
 } from "./client/retry-on-overload.js";
 export { finalResponseOf, type RunResult } from "./client/run-result.js";
+export { Sandbox } from "./client/sandbox.js";
 export type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./client/server-request.js";
 export type { TurnEventMap } from "./client/turn-events.js";
 export * from "./errors/index.js";

@@ -24,6 +24,7 @@ const outputSchemaOf = (request: RecordedRequest): unknown =>
   (request.body as { text?: { format?: { schema?: unknown } } } | undefined)?.text?.format?.schema;
 const count = (to: number): string => Array.from({ length: to }, (_, index) => String(index + 1)).join(", ");
 const slowly = { deltaDelayMs: 25 };
+const escalated = { sandbox_permissions: "require_escalated", justification: "The report goes next to the project." };
 
 export const exampleScripts = {
   "01-quickstart": {
@@ -159,6 +160,16 @@ export const exampleScripts = {
   },
   "17-watching-machines": {
     replies: [textReply("Machines make the state of a client and of each turn visible.", { deltas: 3, ...slowly })],
+  },
+  "18-approval-modes": {
+    replies: [
+      execCommandReply("touch ../report.txt", { arguments: escalated }),
+      textReply("I may not write outside the workspace, so the report is not written."),
+      execCommandReply("touch ../report.txt", { arguments: escalated }),
+      textReply(JSON.stringify({ outcome: "allow", risk_level: "low", user_authorization: "high", rationale: "The user asked for it." })),
+      textReply("The report is written."),
+      textReply("Looked around; nothing changed."),
+    ],
   },
 } satisfies Record<string, ExampleScript>;
 

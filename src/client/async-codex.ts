@@ -35,6 +35,7 @@ import { loadProtocolChecks, protocolChecks } from "./protocol-checks.js";
 import { NotificationRouter } from "./router.js";
 import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
+import { threadParams } from "./settings.js";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -219,11 +220,14 @@ export class AsyncCodex implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * const thread = await codex.threadStart({ model: "gpt-5.4", cwd: "/repo", approvalPolicy: "never" });
+   * const thread = await codex.threadStart({ model: "gpt-5.4", cwd: "/repo", approvalMode: "denyAll", sandbox: "workspace" });
    * ```
+   *
+   * @throws {InvalidInputError} before anything is sent, for an unknown `approvalMode` or `sandbox`, or the bypass
+   * mode given with a sandbox.
    */
   async threadStart(options: ThreadStartOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/start", options, requestOptions);
+    const { thread } = await this.request("thread/start", threadParams(options), requestOptions);
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -253,7 +257,7 @@ export class AsyncCodex implements AsyncDisposable {
     options: ThreadResumeOptions = {},
     requestOptions?: RequestOptions,
   ): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/resume", { ...options, threadId }, requestOptions);
+    const { thread } = await this.request("thread/resume", { ...threadParams(options), threadId }, requestOptions);
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -266,7 +270,7 @@ export class AsyncCodex implements AsyncDisposable {
    * ```
    */
   async threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/fork", { ...options, threadId }, requestOptions);
+    const { thread } = await this.request("thread/fork", { ...threadParams(options), threadId }, requestOptions);
     return new AsyncThread(this.#session, thread.id);
   }
 

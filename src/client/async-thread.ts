@@ -4,9 +4,10 @@ import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameRespo
 import { AsyncTurnHandle } from "./async-turn-handle.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "./options.js";
-import { finalResponseOf, type RunResult } from "./run-result.js";
+import { runResultOf, type RunResult } from "./run-result.js";
 import type { ApprovalHandler } from "./server-request.js";
 import type { Session } from "./session.js";
+import { turnParams } from "./settings.js";
 
 /**
  * A conversation with Codex: start turns on it, read its history, rename or compact it. Returned by
@@ -51,34 +52,37 @@ export class AsyncThread {
    * before anything is sent. On a thread whose turn is still running, the server feeds the input into that
    * turn, and the handle is that turn's.
    *
-   * @throws {InvalidInputError} for empty or malformed input.
+   * @throws {InvalidInputError} for empty or malformed input, an unknown `approvalMode` or `sandbox`, or the bypass
+   * mode given with a sandbox or a `sandboxPolicy`.
    * @example
    * ```ts
-   * const handle = await thread.turn("Explain this repo", { effort: "high" });
+   * const handle = await thread.turn("Explain this repo", { effort: "high", approvalMode: "denyAll" });
    * const turn = await handle.run();
    * ```
    */
   async turn(input: Input, options: TurnOptions = {}, requestOptions?: RequestOptions): Promise<AsyncTurnHandle> {
+    const params = turnParams(options);
     const wire = toUserInputs(input);
-    const live = await this.#session.startTurn({ ...options, threadId: this.id, input: wire }, requestOptions);
+    const live = await this.#session.startTurn({ ...params, threadId: this.id, input: wire }, requestOptions);
     return new AsyncTurnHandle(this.#session, live, this.id, live.turnId as string);
   }
 
   /**
-   * Runs a turn to its end and returns its final answer, items and token usage.
+   * Runs a turn to its end and returns its id, status, times, final answer, items and token usage. The input is
+   * a string or any input kind (or a list of them), as for `turn`.
    *
    * @throws {TurnFailedError} when the turn fails (it carries the turn and the server's message).
    * @example
    * ```ts
    * const result = await thread.run("What is 2 + 2? Answer with the number only.");
-   * console.log(result.finalResponse, result.usage?.last.totalTokens);
+   * console.log(result.finalResponse, result.status, result.durationMs, result.usage?.last.totalTokens);
    * ```
    */
   async run(input: Input, options: TurnOptions = {}, requestOptions?: RequestOptions): Promise<RunResult> {
     const handle = await this.turn(input, options, requestOptions);
     const turn = await handle.run({ signal: requestOptions?.signal });
     if (turn.status === "failed") throw new TurnFailedError(this.id, turn);
-    return { finalResponse: finalResponseOf(turn.items), items: turn.items, usage: handle.usage };
+    return runResultOf(turn, handle.usage);
   }
 
   /**

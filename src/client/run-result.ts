@@ -1,21 +1,55 @@
-import type { ThreadItem, ThreadTokenUsage } from "../schema/index.js";
+import type { ThreadItem, ThreadTokenUsage, Turn, TurnStatus } from "../schema/index.js";
 
 /**
- * What `thread.run()` gives: the turn's final answer, every item it completed, and its token usage.
+ * What `thread.run()` gives: the turn's id, status and times, its final answer, every item it completed, and its
+ * token usage. Times are the server's: `startedAt`/`completedAt` in Unix **seconds**, `durationMs` in
+ * milliseconds.
  *
  * @example
  * ```ts
- * const { finalResponse, items, usage } = await thread.run("Summarise README.md in one line.");
- * console.log(finalResponse, items.length, usage?.last.totalTokens);
+ * const { id, status, durationMs, finalResponse, items, usage } = await thread.run("Summarise README.md in one line.");
+ * console.log(id, status, durationMs, finalResponse, items.length, usage?.last.totalTokens);
  * ```
  */
 export interface RunResult {
+  /** The turn's id (for a goal run: its first turn's). */
+  readonly id: string;
+  /** How the turn ended: `completed` or `interrupted` (a failed turn rejects with `TurnFailedError` instead). */
+  readonly status: TurnStatus;
+  /** When the turn started, in Unix seconds; `null` when the server did not say. */
+  readonly startedAt: number | null;
+  /** When the turn ended, in Unix seconds; `null` when the server did not say. */
+  readonly completedAt: number | null;
+  /** How long the turn took, in milliseconds; `null` when the server did not say. */
+  readonly durationMs: number | null;
   /** The turn's answer (see {@link finalResponseOf}); `null` when no agent message qualifies. */
   readonly finalResponse: string | null;
   /** The turn's items, in order. */
   readonly items: readonly ThreadItem[];
   /** `last` (this turn) and `total` (the thread so far), from `thread/tokenUsage/updated`; `null` if none came. */
   readonly usage: ThreadTokenUsage | null;
+}
+
+/**
+ * The {@link RunResult} of a finished turn and its last usage report.
+ *
+ * @example
+ * ```ts
+ * const handle = await thread.turn("hi");
+ * const result = runResultOf(await handle.run(), handle.usage);
+ * ```
+ */
+export function runResultOf(turn: Turn, usage: ThreadTokenUsage | null): RunResult {
+  return {
+    id: turn.id,
+    status: turn.status,
+    startedAt: turn.startedAt ?? null,
+    completedAt: turn.completedAt ?? null,
+    durationMs: turn.durationMs ?? null,
+    finalResponse: finalResponseOf(turn.items),
+    items: turn.items,
+    usage,
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
   ThreadArchiveResponse,
   ThreadListResponse,
 } from "../schema/index.js";
+import { threadParams } from "../client/settings.js";
 import { ClientLink } from "./client-link.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
 import type { SyncRequestOptions } from "./operations.js";
@@ -115,7 +116,7 @@ export class Codex implements Disposable {
    * ```
    */
   threadStart(options: ThreadStartOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadStart", [options, requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke("threadStart", [threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
     return new Thread(this.#link, id);
   }
 
@@ -141,7 +142,7 @@ export class Codex implements Disposable {
    * ```
    */
   threadResume(threadId: string, options: ThreadResumeOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadResume", [threadId, options, requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke("threadResume", [threadId, threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
     return new Thread(this.#link, id);
   }
 
@@ -154,7 +155,7 @@ export class Codex implements Disposable {
    * ```
    */
   threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadFork", [threadId, options, requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke("threadFork", [threadId, threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
     return new Thread(this.#link, id);
   }
 

@@ -2,6 +2,7 @@ import { toUserInputs, type Input } from "../client/input.js";
 import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "../client/options.js";
 import type { RunResult } from "../client/run-result.js";
 import type { ApprovalHandler } from "../client/server-request.js";
+import { turnParams } from "../client/settings.js";
 import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameResponse } from "../schema/index.js";
 import type { ClientLink } from "./client-link.js";
 import type { SyncRequestOptions } from "./operations.js";
@@ -57,8 +58,9 @@ export class Thread {
    * ```
    */
   turn(input: Input, options: TurnOptions = {}, requestOptions?: SyncRequestOptions): TurnHandle {
+    const params = turnParams(options);
     const wire = toUserInputs(input);
-    const turnId = this.#link.invoke("turn", [this.id, wire, options, requestOptions], this.#link.requestBudget(requestOptions));
+    const turnId = this.#link.invoke("turn", [this.id, wire, params, requestOptions], this.#link.requestBudget(requestOptions));
     return new TurnHandle(this.#link, this.id, turnId);
   }
 
@@ -75,8 +77,9 @@ export class Thread {
    * ```
    */
   run(input: Input, options: TurnOptions = {}, requestOptions?: SyncRequestOptions): RunResult {
+    const params = turnParams(options);
     const wire = toUserInputs(input);
-    return this.#link.invoke("run", [this.id, wire, options, requestOptions, this.#link.turnWait()], "untilDone");
+    return this.#link.invoke("run", [this.id, wire, params, requestOptions, this.#link.turnWait()], "untilDone");
   }
 
   /**

@@ -266,6 +266,18 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^inspection events: .*@xstate\.snapshot×\d+/m);
     },
   },
+  {
+    file: "examples/18-approval-modes.ts",
+    check: ({ stdout }) => {
+      assert.match(stdout, /^denyAll: completed, commands run: 0$/m);
+      assert.match(stdout, /^denyAll answer: I may not write outside the workspace/m);
+      assert.match(stdout, /^reviewer: approved$/m);
+      assert.match(stdout, /^autoReview: command completed$/m);
+      assert.match(stdout, /^autoReview answer: The report is written\. \(reviews: 1\)$/m);
+      assert.match(stdout, /^bypass \+ sandbox: InvalidInputError$/m);
+      assert.match(stdout, /^readOnly turn: completed in \d+ ms \(started \d{10}, \d+ s to complete\)$/m);
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {
