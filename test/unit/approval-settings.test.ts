@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { approvalSettings } from "../../src/client/approval-mode.js";
 import { sandboxModeOf, sandboxPolicyOf } from "../../src/client/sandbox.js";
 import { threadParams, turnParams } from "../../src/client/settings.js";
-import { ApprovalMode, InvalidInputError, Sandbox } from "../../src/index.js";
+import { ApprovalMode, InvalidInputError, Sandbox, type ThreadStartOptions } from "../../src/index.js";
 
 describe("approval modes and sandbox presets map to the protocol as the Python SDK maps them", () => {
   it("each mode has its policy (and reviewer)", () => {
@@ -25,7 +25,7 @@ describe("approval modes and sandbox presets map to the protocol as the Python S
   });
 
   it("thread params: the mode becomes policy/reviewer, the bypass adds full access, nothing given sends nothing", () => {
-    assert.deepEqual(threadParams({ model: "m" }), { model: "m" });
+    assert.deepEqual(threadParams<ThreadStartOptions>({ model: "m" }), { model: "m" });
     assert.deepEqual(threadParams({ approvalMode: "autoReview", sandbox: "workspace" }), {
       sandbox: "workspace-write",
       approvalPolicy: "on-request",
