@@ -5,6 +5,7 @@
  *   npx tsx bench/run.ts                          # everything (about 2 minutes on 2 cores)
  *   npx tsx bench/run.ts --only=hot-path,cost-split  # some; the other sections of the report are kept
  *   BENCH_QUICK=1 npx tsx bench/run.ts            # a short run, to try the scripts (not for comparison)
+ *   npx tsx bench/run.ts --peers                  # only the side-by-side (the same as --only=peers)
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -24,7 +25,9 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
   throw new Error(`Node ${process.version} is too old for the benchmarks: run them with \`npm run bench\` or \`npx tsx bench/run.ts\`.`);
 }
 
-const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = process.argv.includes("--peers")
+  ? ["peers"]
+  : process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
 const selected = BENCHMARKS.filter((bench) => only === undefined || only.includes(bench.file.replace(/\.ts$/, "")));
 if (selected.length === 0) {
   throw new Error(`--only names none of: ${BENCHMARKS.map((bench) => bench.file.replace(/\.ts$/, "")).join(", ")}`);

@@ -8,6 +8,7 @@ import type {
   Section,
   SyncBridgeResult,
 } from "./report.js";
+import { peersTable } from "./peers-markdown.js";
 import { format, type Summary } from "./stats.js";
 
 /** Where the generated results start and end in docs/benchmarks.md; the prose around them is kept. */
@@ -333,6 +334,10 @@ export function renderResults(report: Report): string {
     "### 5. The sync client's bridge",
     "",
     syncBridge(s.syncBridge),
+    "",
+    "### 6. Side by side: a raw JSONL client, `AsyncCodex`, sync `Codex`, `@openai/codex-sdk`",
+    "",
+    peersTable(s.peers, stamp),
     "",
     END,
   ].join("\n");

@@ -9,6 +9,7 @@ export const BENCHMARKS = [
   { key: "concurrentTurns", file: "concurrent-turns.ts", title: "Concurrent turns", needsBuild: false },
   { key: "realBinary", file: "real-binary.ts", title: "Real binary", needsBuild: false },
   { key: "syncBridge", file: "sync-bridge.ts", title: "Sync bridge", needsBuild: false },
+  { key: "peers", file: "peers.ts", title: "Side by side", needsBuild: true },
 ] as const;
 
 export type BenchmarkKey = (typeof BENCHMARKS)[number]["key"];

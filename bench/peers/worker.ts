@@ -1,0 +1,132 @@
+/**
+ * One contender's run in a fresh Node process (plain `node`, no loader): its first start (import + spawn +
+ * `initialize`) and first turn from the top of this file, then warm turns, a long stream and bursts of turns at
+ * once, with the process's CPU time and peak RSS. Started by bench/peers.ts, which passes the job in
+ * `BENCH_PEERS_JOB` and reads the result (JSON) from the file named by `BENCH_PEERS_OUT`.
+ *
+ *   node bench/peers/worker.ts raw|async-codex|sync-codex|codex-sdk
+ */
+const processStartedAt = performance.now();
+const cpuAtStart = process.cpuUsage();
+
+import { writeFileSync } from "node:fs";
+import type { Contender, ContenderThread, PeersJob } from "./contender.ts";
+import { prompt } from "./contender.ts";
+
+/** What one worker measured (milliseconds unless named otherwise; `null` where the contender cannot). */
+export interface WorkerResult {
+  readonly contender: string;
+  /** From the top of the worker (Node itself already running) to `initialize` answered. */
+  readonly firstStartMs: number | null;
+  /** From the top of the worker to the first turn's completion (import, start, thread, turn). */
+  readonly firstTurnMs: number;
+  /** Process CPU (user + system) until the first turn completed. */
+  readonly firstTurnCpuMs: number;
+  /** Medians over the warm turns: `turn` call → completion, and → first delta. */
+  readonly warmTurnMs: number;
+  readonly warmFirstDeltaMs: number | null;
+  /** The warm turns in a row, end to end. */
+  readonly sequentialMs: number;
+  /** This process's CPU time per warm turn (`process.cpuUsage`, user + system). */
+  readonly cpuPerTurnMs: number;
+  /** Deltas per second of the long stream, first delta → completion. */
+  readonly streamDeltasPerSecond: number | null;
+  /** Per burst size: first thread start → last turn completed. */
+  readonly bursts: Record<string, number>;
+  /** `process.resourceUsage().maxRSS` at the end, MiB. */
+  readonly peakRssMiB: number;
+  readonly closeMs: number;
+}
+
+const WARM_UP_TURNS = 2;
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timedTurn(contender: Contender, thread: ContenderThread, text: string): Promise<{ ms: number; firstDeltaMs: number; deltas: number }> {
+  const at = performance.now();
+  let firstDeltaMs = Number.NaN;
+  let deltas = 0;
+  await contender.turn(thread, text, () => {
+    if (deltas++ === 0) firstDeltaMs = performance.now() - at;
+  });
+  return { ms: performance.now() - at, firstDeltaMs, deltas };
+}
+
+const name = process.argv[2];
+const jobText = process.env.BENCH_PEERS_JOB;
+const out = process.env.BENCH_PEERS_OUT;
+if (name === undefined || !/^[a-z-]+$/.test(name) || jobText === undefined || out === undefined) {
+  throw new Error("usage: BENCH_PEERS_JOB=<json> BENCH_PEERS_OUT=<file> node bench/peers/worker.ts <contender>; bench/peers.ts sets these");
+}
+const job = JSON.parse(jobText) as PeersJob;
+
+const { create } = (await import(`./contenders/${name}.ts`)) as { create: (job: PeersJob) => Promise<Contender> };
+const contender = await create(job);
+let closed = false;
+try {
+  await contender.start();
+  const firstStartMs = contender.streamsDeltas ? performance.now() - processStartedAt : null;
+  const thread = await contender.threadStart();
+  await contender.turn(thread, prompt(job.deltas));
+  const firstTurnMs = performance.now() - processStartedAt;
+  const firstTurnCpuMs = cpuMs(cpuAtStart);
+
+  for (let turn = 0; turn < WARM_UP_TURNS; turn++) await contender.turn(thread, prompt(job.deltas));
+  const warm: { ms: number; firstDeltaMs: number }[] = [];
+  const cpuBeforeWarm = process.cpuUsage();
+  const warmStartedAt = performance.now();
+  for (let turn = 0; turn < job.warmTurns; turn++) {
+    const timed = await timedTurn(contender, thread, prompt(job.deltas));
+    if (contender.streamsDeltas && timed.deltas !== job.deltas) throw new Error(`${name}: a warm turn streamed ${timed.deltas} deltas, not ${job.deltas}`);
+    warm.push(timed);
+  }
+  const sequentialMs = performance.now() - warmStartedAt;
+  const cpuPerTurnMs = cpuMs(cpuBeforeWarm) / job.warmTurns;
+
+  let streamDeltasPerSecond: number | null = null;
+  if (contender.streamsDeltas && job.streamDeltas > 0) {
+    const timed = await timedTurn(contender, thread, prompt(job.streamDeltas));
+    if (timed.deltas !== job.streamDeltas) throw new Error(`${name}: the long stream had ${timed.deltas} deltas, not ${job.streamDeltas}`);
+    streamDeltasPerSecond = timed.deltas / ((timed.ms - timed.firstDeltaMs) / 1000);
+  }
+
+  const bursts: Record<string, number> = {};
+  for (const count of job.bursts) {
+    const at = performance.now();
+    await contender.burst(count, prompt(job.deltas));
+    bursts[String(count)] = performance.now() - at;
+  }
+
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const closeAt = performance.now();
+  await contender.close();
+  closed = true;
+  const result: WorkerResult = {
+    contender: name,
+    firstStartMs,
+    firstTurnMs,
+    firstTurnCpuMs,
+    warmTurnMs: median(warm.map((turn) => turn.ms)),
+    warmFirstDeltaMs: contender.streamsDeltas ? median(warm.map((turn) => turn.firstDeltaMs)) : null,
+    sequentialMs,
+    cpuPerTurnMs,
+    streamDeltasPerSecond,
+    bursts,
+    peakRssMiB,
+    closeMs: performance.now() - closeAt,
+  };
+  writeFileSync(out, `${JSON.stringify(result)}\n`);
+} finally {
+  if (!closed) await contender.close();
+}
+// The sync client's worker thread or a leftover handle must not keep a finished run alive.
+process.exit(0);
