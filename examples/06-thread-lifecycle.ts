@@ -31,7 +31,7 @@ const forkedTurn = await (await forked.turn("Take a different angle in one short
 
 // Compaction runs as a turn of its own on the server; wait for it before reading the thread again.
 const compacted = new Promise<void>((resolve) => {
-  const stop = codex.events.on("item/completed", ({ data }) => {
+  const stop = codex.on("item/completed", ({ data }) => {
     if (data.threadId === unarchived.id && data.item.type === "contextCompaction") {
       stop();
       resolve();

@@ -19,7 +19,7 @@ await using runtime = await startExampleRuntime("18-approval-modes");
 await using codex = new AsyncCodex(runtime.config);
 
 let reviews = 0;
-codex.events.on("item/autoApprovalReview/completed", ({ data }) => {
+codex.on("item/autoApprovalReview/completed", ({ data }) => {
   reviews += 1;
   console.log(`reviewer: ${data.review.status}`);
 });

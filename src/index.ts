@@ -24,18 +24,11 @@ export { AsyncCodex } from "./client/async-codex.js";
 export { AsyncThread } from "./client/async-thread.js";
 export { AsyncTurnHandle, type TurnActor, type TurnWaitOptions } from "./client/async-turn-handle.js";
 export type { ClientDiagnostic, CodexEventMap } from "./client/codex-events.js";
-export { checkConfig, type AppServerConfig } from "./client/config.js";
-export {
-  ImageInput,
-  LocalImageInput,
-  MentionInput,
-  SkillInput,
-  TextInput,
-  toUserInputs,
-  type Input,
-  type InputItem,
-} from "./client/input.js";
-export { toMetadata, type InitializeResponse, type ServerInfo } from "./client/metadata.js";
+export type { AppServerConfig } from "./client/config.js";
+export type { EventListener, EventOf, ListenOptions } from "./client/events.js";
+export { IDEMPOTENT_METHODS } from "./client/idempotent-methods.js";
+export { ImageInput, LocalImageInput, MentionInput, SkillInput, TextInput, type Input, type InputItem } from "./client/input.js";
+export type { AppServerMetadata, ServerInfo } from "./client/metadata.js";
 export type {
   ApprovalModeOption,
   ModelsOptions,
@@ -60,9 +53,6 @@ export { Sandbox } from "./client/sandbox.js";
 export type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./client/server-request.js";
 export type { TurnEventMap } from "./client/turn-events.js";
 export * from "./errors/index.js";
-export { InvalidInputError } from "./errors/invalid-input-error.js";
-export { TurnFailedError } from "./errors/turn-failed-error.js";
-export { TurnNotRunningError } from "./errors/turn-not-running-error.js";
 export {
   clientLifecycleMachine,
   type ClientLifecycleContext,
@@ -71,8 +61,10 @@ export {
 } from "./machines/client-lifecycle.js";
 export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
 export type { RequestOptions } from "./rpc/peer.js";
+export type { Unsubscribe } from "./rpc/server-request.js";
+export type { TraceEvent, TraceHook } from "./rpc/trace.js";
+export type { SyncCodexEventMap } from "./sync/codex-events.js";
 export {
-  checkCodexConfig,
   Codex,
   Thread,
   TurnHandle,
@@ -80,4 +72,8 @@ export {
   type SyncRequestOptions,
   type SyncTurnWaitOptions,
 } from "./sync/index.js";
+export type { TransportDiagnostic } from "./transport/diagnostic.js";
+export { createMemoryTransportPair, MemoryTransport, type MemoryCloseDetails } from "./transport/memory-transport.js";
+export { StreamTransport, type StreamTransportOptions } from "./transport/stream-transport.js";
+export type { Transport, TransportListener, TransportMessage } from "./transport/transport.js";
 export { VERSION } from "./version.js";

@@ -1,9 +1,9 @@
-import Emittery from "emittery";
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from "xstate";
 import { AppServerError } from "../errors/app-server-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { clientLifecycleMachine, type ClientLifecycleMachine } from "../machines/client-lifecycle.js";
 import type { RequestOptions } from "../rpc/peer.js";
+import type { Unsubscribe } from "../rpc/server-request.js";
 import type {
   ClientRequestMethod,
   ClientRequestParams,
@@ -12,17 +12,17 @@ import type {
   Notification,
   ThreadArchiveResponse,
   ThreadListResponse,
-  TurnStartParams,
 } from "../schema/index.js";
 import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { abortable } from "./abortable.js";
 import { AsyncThread } from "./async-thread.js";
-import type { ClientDiagnostic, CodexEventMap } from "./codex-events.js";
+import type { ClientDiagnostic, CodexEventMap, Diagnose } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
 import { openConnection, type Connection } from "./connection.js";
+import { AsyncEvents, type EventListener, type ListenOptions } from "./events.js";
 import { IDEMPOTENT_METHODS } from "./idempotent-methods.js";
-import { LiveTurn } from "./live-turn.js";
-import type { InitializeResponse } from "./metadata.js";
+import type { AppServerMetadata } from "./metadata.js";
+import { NotificationChecks } from "./notification-checks.js";
 import type {
   ModelsOptions,
   ThreadForkOptions,
@@ -31,13 +31,12 @@ import type {
   ThreadStartOptions,
 } from "./options.js";
 import { retryOnOverload } from "./retry-on-overload.js";
-import { loadProtocolChecks, protocolChecks } from "./protocol-checks.js";
 import { NotificationRouter } from "./router.js";
+import { requestCodex } from "./rpc-error.js";
 import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
 import { threadParams } from "./settings.js";
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+import { startTurn, type TurnStartContext } from "./turn-start.js";
 
 const DEFAULT_MAX_BUFFERED_NOTIFICATIONS = 10_000;
 const DEFAULT_MAX_PENDING_TURNS = 256;
@@ -61,27 +60,17 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 600_000;
  * ```
  */
 export class AsyncCodex implements AsyncDisposable {
-  /**
-   * The client's events (emittery): `notification` for every server notification, one event per method
-   * (e.g. `thread/started`) with its params, and `diagnostic` for what went wrong on the wire without
-   * breaking the connection (a malformed line, a notification that fails its schema, dropped deltas).
-   *
-   * @example
-   * ```ts
-   * codex.events.on("thread/started", ({ data }) => console.log("new thread", data.thread.id));
-   * codex.events.on("diagnostic", ({ data }) => console.warn(data.kind, data.message));
-   * ```
-   */
-  readonly events: Emittery<CodexEventMap> = new Emittery<CodexEventMap>();
+  readonly #events = new AsyncEvents<CodexEventMap>((error, name) => {
+    if (name !== "diagnostic") this.#diagnose({ kind: "listenerFailed", message: String(error), error });
+  });
+  readonly #checks = new NotificationChecks((diagnostic) => this.#diagnose(diagnostic));
   readonly #config: AppServerConfig;
   readonly #lifecycle: ActorRefFrom<ClientLifecycleMachine>;
   readonly #router: NotificationRouter;
   readonly #session: Session;
   readonly #serverRequests: ServerRequestRouter;
   #connection: Connection | null = null;
-  #metadata: InitializeResponse | null = null;
-  /** Notifications that arrived before the schema checks were loaded; `null` once they are. */
-  #early: Notification[] | null = [];
+  #metadata: AppServerMetadata | null = null;
   /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
   #opening: Promise<unknown> = Promise.resolve();
   readonly #maxBufferedNotifications: number;
@@ -122,11 +111,40 @@ export class AsyncCodex implements AsyncDisposable {
       error: (error) => this.#diagnose({ kind: "machineError", message: String(error), error }),
     });
     this.#lifecycle.start();
+    const turnStart: TurnStartContext = {
+      router: this.#router,
+      serverRequests: this.#serverRequests,
+      maxBufferedNotifications: this.#maxBufferedNotifications,
+      inspect: config.inspect,
+      diagnose: (diagnostic) => this.#diagnose(diagnostic),
+      request: (params, options) => this.request("turn/start", params, options),
+      connected: () => this.#lifecycle.getSnapshot().matches("ready"),
+    };
     this.#session = {
       request: (method, params, options) => this.request(method, params, options),
-      startTurn: (params, options) => this.#startTurn(params, options),
+      startTurn: (params, options) => startTurn(turnStart, params, options),
       serverRequests: this.#serverRequests,
     };
+  }
+
+  /**
+   * Listens to the client's events: `notification` for every server notification, one event per method
+   * (e.g. `thread/started`) with its params, and `diagnostic` for what went wrong without breaking the
+   * connection (a malformed line, a notification that fails its schema, dropped deltas). The listener gets
+   * `{ name, data }`; the returned function (also `Disposable`) removes it, as does aborting `signal`.
+   *
+   * @example
+   * ```ts
+   * codex.on("thread/started", ({ data }) => console.log("new thread", data.thread.id));
+   * using _ = codex.on("diagnostic", ({ data }) => console.warn(data.kind, data.message));
+   * ```
+   */
+  on<Name extends keyof CodexEventMap>(
+    name: Name,
+    listener: EventListener<CodexEventMap, Name>,
+    options?: ListenOptions,
+  ): Unsubscribe {
+    return this.#events.on(name, listener, options);
   }
 
   /**
@@ -152,7 +170,7 @@ export class AsyncCodex implements AsyncDisposable {
    * console.log(codex.metadata.serverInfo.version); // "0.169.0"
    * ```
    */
-  get metadata(): InitializeResponse {
+  get metadata(): AppServerMetadata {
     if (this.#metadata === null) {
       throw new AppServerError("metadata is not known before the client has started: await codex.start() first.");
     }
@@ -209,7 +227,7 @@ export class AsyncCodex implements AsyncDisposable {
   ): Promise<ClientRequestResult<M>> {
     const connection = await this.#ready();
     const call = (_attempt: number, signal?: AbortSignal) =>
-      connection.peer.request<ClientRequestResult<M>>(method, params, { ...options, signal });
+      requestCodex<ClientRequestResult<M>>(connection.peer, method, params, { ...options, signal });
     const retry = this.#config.retry;
     if (retry === undefined || retry === false || !IDEMPOTENT_METHODS.has(method)) return call(1, options?.signal);
     return retryOnOverload(call, { ...(retry === true ? {} : retry), signal: options?.signal });
@@ -321,7 +339,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   async #open(signal: AbortSignal): Promise<void> {
-    const checks = loadProtocolChecks().then(() => this.#checkEarlyNotifications());
+    const checks = this.#checks.load();
     const connection = await openConnection(this.#config, {
       signal,
       notification: (notification) => this.#onNotification(notification),
@@ -358,89 +376,16 @@ export class AsyncCodex implements AsyncDisposable {
     this.#router.clear();
   }
 
-  async #startTurn(params: TurnStartParams, options?: RequestOptions): Promise<LiveTurn> {
-    const live = new LiveTurn({
-      threadId: params.threadId,
-      maxBufferedNotifications: this.#maxBufferedNotifications,
-      inspect: this.#config.inspect,
-      onListenerError: (error) => this.#diagnose({ kind: "listenerFailed", message: String(error), error }),
-      onDrop: (turnId) =>
-        this.#diagnose({
-          kind: "droppedNotifications",
-          message: `turn ${turnId}: its stream had maxBufferedNotifications unread, so deltas are being dropped (the completed items keep the whole text)`,
-          turnId,
-        }),
-    });
-    let turnId: string;
-    this.#router.expectTurn(params.threadId);
-    try {
-      ({
-        turn: { id: turnId },
-      } = await this.request("turn/start", params, options));
-    } catch (error) {
-      this.#router.turnStartSettled(params.threadId);
-      live.reject(error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-    const running = this.#router.get(turnId);
-    if (running !== undefined) {
-      this.#router.turnStartSettled(params.threadId);
-      live.actor.stop();
-      return running;
-    }
-    live.accept(turnId);
-    this.#router.register(turnId, live);
-    this.#router.turnStartSettled(params.threadId);
-    if (!this.#lifecycle.getSnapshot().matches("ready")) {
-      live.lose(
-        new TransportClosedError(`the connection ended right after turn ${turnId} started: its outcome is unknown.`, {
-          reason: "closed",
-        }),
-      );
-    }
-    void live.finished.then(() => {
-      this.#router.unregister(turnId, live);
-      this.#serverRequests.turnEnded(turnId);
-    });
-    return live;
-  }
-
   #onNotification(notification: Notification): void {
-    if (this.#early === null) this.#check(notification);
-    else this.#early.push(notification);
+    this.#checks.check(notification);
     if (notification.method === "serverRequest/resolved") this.#serverRequests.resolved(notification.params.requestId);
     this.#router.route(notification);
-    if (this.events.listenerCount() === 0) return;
-    this.#emit("notification", notification);
-    this.#emit(notification.method, notification.params as never);
+    if (!this.#events.has()) return;
+    this.#events.emit("notification", notification);
+    this.#events.emit(notification.method, notification.params as never);
   }
 
-  /** Checks a notification against its method's schema; a failure is a diagnostic, never a lost message. */
-  #check(notification: Notification): void {
-    const check = protocolChecks()!.checkServerNotification(notification.method, notification.params);
-    if (check.ok) return;
-    this.#diagnose({
-      kind: check.known ? "invalidNotification" : "unknownNotification",
-      message: `${notification.method}: ${check.known ? check.errors.join("; ") : "not in the pinned protocol"}`,
-      method: notification.method,
-    });
-  }
-
-  /** The checks are loaded: check what arrived before (the notifications themselves were routed at once). */
-  #checkEarlyNotifications(): void {
-    const early = this.#early ?? [];
-    this.#early = null;
-    for (const notification of early) this.#check(notification);
-  }
-
-  #diagnose(diagnostic: DistributiveOmit<ClientDiagnostic, "atMs"> & { atMs?: number }): void {
-    this.#emit("diagnostic", { atMs: Date.now(), ...diagnostic } as ClientDiagnostic);
-  }
-
-  #emit<Name extends keyof CodexEventMap>(name: Name, data: CodexEventMap[Name]): void {
-    if (this.events.listenerCount(name) === 0) return;
-    this.events.emit(name, data).catch((error: unknown) => {
-      if (name !== "diagnostic") this.#diagnose({ kind: "listenerFailed", message: String(error), error });
-    });
-  }
+  readonly #diagnose: Diagnose = (diagnostic) => {
+    this.#events.emit("diagnostic", { atMs: Date.now(), ...diagnostic } as ClientDiagnostic);
+  };
 }

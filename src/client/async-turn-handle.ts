@@ -1,11 +1,12 @@
-import type { EmitteryEvent, UnsubscribeFunction } from "emittery";
 import type { ActorRefFrom } from "xstate";
 import { AppServerError } from "../errors/app-server-error.js";
 import { TurnNotRunningError } from "../errors/turn-not-running-error.js";
 import type { TurnMachine } from "../machines/turn.js";
 import type { RequestOptions } from "../rpc/peer.js";
+import type { Unsubscribe } from "../rpc/server-request.js";
 import type { Notification, ThreadTokenUsage, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
 import { abortable } from "./abortable.js";
+import type { EventListener, ListenOptions } from "./events.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { LiveTurn } from "./live-turn.js";
 import type { Session } from "./session.js";
@@ -206,14 +207,14 @@ export class AsyncTurnHandle {
    */
   on<Name extends keyof TurnEventMap>(
     name: Name,
-    listener: (event: EmitteryEvent<Name, TurnEventMap[Name]>) => void | Promise<void>,
-    options?: { signal?: AbortSignal },
-  ): UnsubscribeFunction {
+    listener: EventListener<TurnEventMap, Name>,
+    options?: ListenOptions,
+  ): Unsubscribe {
     const off = this.#live.events.on(name, listener, options);
     const turn = this.#live.actor.getSnapshot().context.turn;
     if (name === "completed" && turn !== null) {
       off();
-      const event = { name, data: turn } as EmitteryEvent<Name, TurnEventMap[Name]>;
+      const event = { name, data: turn as TurnEventMap[Name] };
       void Promise.resolve()
         .then(() => (options?.signal?.aborted === true ? undefined : listener(event)))
         .catch((error: unknown) => this.#live.listenerFailed(error));

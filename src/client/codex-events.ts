@@ -7,7 +7,7 @@ import type { Notification, ServerNotificationMethod, ServerNotificationParams }
  *
  * @example
  * ```ts
- * codex.events.on("diagnostic", ({ data }) => {
+ * codex.on("diagnostic", ({ data }) => {
  *   switch (data.kind) {
  *     case "droppedNotifications":
  *       console.warn(`turn ${data.turnId}: ${data.message}`);
@@ -46,10 +46,15 @@ export type ClientDiagnostic =
  * ```ts
  * const onCompleted = ({ data }: { data: CodexEventMap["turn/completed"] }) =>
  *   console.log(`turn ${data.turn.id} on ${data.threadId}: ${data.turn.status}`);
- * codex.events.on("turn/completed", onCompleted);
+ * codex.on("turn/completed", onCompleted);
  * ```
  */
 export type CodexEventMap = {
   notification: Notification;
   diagnostic: ClientDiagnostic;
 } & { [M in ServerNotificationMethod]: ServerNotificationParams<M> };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Reports a diagnostic; `atMs` is filled in when left out. Internal. */
+export type Diagnose = (diagnostic: DistributiveOmit<ClientDiagnostic, "atMs"> & { atMs?: number }) => void;

@@ -2,7 +2,6 @@ import type { InspectionEvent } from "xstate";
 import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { TraceHook } from "../rpc/trace.js";
-import type { StdioTransportOptions } from "../transport/stdio-transport.js";
 import type { Transport } from "../transport/transport.js";
 import { checkRetryOnOverloadOptions, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
 import type { ApprovalHandler } from "./server-request.js";
@@ -20,7 +19,27 @@ import type { ApprovalHandler } from "./server-request.js";
  * });
  * ```
  */
-export interface AppServerConfig extends StdioTransportOptions {
+export interface AppServerConfig {
+  /** A `codex` executable; default: the installed `@openai/codex` (its native binary first). */
+  codexBin?: string | undefined;
+  /** The whole command line, program first, used verbatim (`codexBin` and `configOverrides` are then ignored). */
+  launchArgsOverride?: readonly string[] | undefined;
+  /** Config entries (`key=value`, values in TOML), each passed as `--config <entry>` before `app-server`. */
+  configOverrides?: readonly string[] | undefined;
+  /** The app-server's working directory. Default: this process's. */
+  cwd?: string | undefined;
+  /** Variables merged over `process.env`; a variable set to `undefined` is removed. */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The longest line accepted from the app-server, in bytes. Default 64 MiB. */
+  maxLineBytes?: number | undefined;
+  /** How long `close()` waits for the app-server to exit after ending its stdin, before SIGTERM. Default 2000 ms. */
+  closeGraceMs?: number | undefined;
+  /** How long `close()` then waits after SIGTERM, before SIGKILL. Default 2000 ms. */
+  killGraceMs?: number | undefined;
+  /** How much of the end of stderr to keep for errors, in bytes. Default 64 KiB. */
+  stderrTailBytes?: number | undefined;
+  /** Sees everything the app-server writes to stderr (its log), as it comes. */
+  onStderr?: ((text: string) => void) | undefined;
   /**
    * Connects some other way than spawning `codex app-server` on stdio: a function that returns a connected
    * `Transport` (a WebSocket or unix socket of your own, or an in-memory peer in tests). When set, the
@@ -87,7 +106,7 @@ const FUNCTIONS = ["trace", "inspect", "onStderr", "transport", "approvalHandler
  * @throws {InvalidInputError} naming the first wrong option.
  * @example
  * ```ts
- * checkConfig({ requestTimeoutMs: -1 }); // throws: `requestTimeoutMs` must be a positive number …
+ * checkConfig({ requestTimeoutMs: -1 }); // throws: `requestTimeoutMs` must be a whole number of milliseconds …
  * ```
  */
 export function checkConfig(config: AppServerConfig): AppServerConfig {

@@ -1,17 +1,18 @@
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import type { ProtocolDiagnostic } from "../rpc/diagnostic.js";
 import { JsonRpcPeer } from "../rpc/peer.js";
-import type { InitializeParams, InitializeResponse as WireInitializeResponse, Notification } from "../schema/index.js";
+import type { InitializeParams, InitializeResponse, Notification } from "../schema/index.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
 import { VERSION } from "../version.js";
 import type { AppServerConfig } from "./config.js";
-import { toMetadata, type InitializeResponse } from "./metadata.js";
+import { toMetadata, type AppServerMetadata } from "./metadata.js";
+import { requestCodex } from "./rpc-error.js";
 import type { ServerRequestRouter } from "./server-request-router.js";
 
 /** A started, initialised app-server. */
 export interface Connection {
   readonly peer: JsonRpcPeer;
-  readonly metadata: InitializeResponse;
+  readonly metadata: AppServerMetadata;
 }
 
 /** Where a connection's traffic goes. */
@@ -56,7 +57,7 @@ export async function openConnection(config: AppServerConfig, listeners: Connect
           : { optOutNotificationMethods: [...config.optOutNotificationMethods] }),
       },
     };
-    const answer = await peer.request<WireInitializeResponse>("initialize", params, { signal });
+    const answer = await requestCodex<InitializeResponse>(peer, "initialize", params, { signal });
     const metadata = toMetadata(answer);
     peer.notify("initialized");
     return { peer, metadata };

@@ -1,7 +1,7 @@
-import Emittery from "emittery";
 import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from "xstate";
 import { turnMachine, type TurnMachine } from "../machines/turn.js";
 import type { Notification } from "../schema/index.js";
+import { AsyncEvents } from "./events.js";
 import { NotificationQueue } from "./notification-queue.js";
 import type { TurnEventMap } from "./turn-events.js";
 
@@ -26,7 +26,7 @@ export interface LiveTurnOptions {
 export class LiveTurn {
   readonly actor: Actor<TurnMachine>;
   readonly queue: NotificationQueue;
-  readonly events: Emittery<TurnEventMap> = new Emittery<TurnEventMap>();
+  readonly events: AsyncEvents<TurnEventMap>;
   /** Resolves with the final snapshot when the turn ends, however it ends. */
   readonly finished: Promise<FinishedTurn>;
   readonly #onListenerError: (error: unknown) => void;
@@ -37,6 +37,7 @@ export class LiveTurn {
     this.queue = new NotificationQueue(options.maxBufferedNotifications);
     this.#onListenerError = options.onListenerError;
     this.#onDrop = options.onDrop;
+    this.events = new AsyncEvents<TurnEventMap>((error) => this.listenerFailed(error));
     this.actor = createActor(turnMachine, {
       input: { threadId: options.threadId },
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
@@ -137,7 +138,6 @@ export class LiveTurn {
   }
 
   #emit<Name extends keyof TurnEventMap>(name: Name, data: TurnEventMap[Name]): void {
-    if (this.events.listenerCount(name) === 0) return;
-    this.events.emit(name, data).catch((error: unknown) => this.listenerFailed(error));
+    this.events.emit(name, data);
   }
 }

@@ -22,11 +22,11 @@ export interface ServerInfo {
  * @example
  * ```ts
  * await codex.start();
- * const { serverInfo, platformOs, codexHome }: InitializeResponse = codex.metadata;
+ * const { serverInfo, platformOs, codexHome }: AppServerMetadata = codex.metadata;
  * console.log(`${serverInfo.name} ${serverInfo.version} on ${platformOs}; CODEX_HOME is ${codexHome}`);
  * ```
  */
-export type InitializeResponse = WireInitializeResponse & { readonly serverInfo: ServerInfo };
+export type AppServerMetadata = WireInitializeResponse & { readonly serverInfo: ServerInfo };
 
 /**
  * Builds the client's metadata from the `initialize` answer: `serverInfo.name` and `.version` are the
@@ -39,7 +39,7 @@ export type InitializeResponse = WireInitializeResponse & { readonly serverInfo:
  *   .serverInfo; // { name: "codex_cli_rs", version: "0.169.0" }
  * ```
  */
-export function toMetadata(answer: WireInitializeResponse): InitializeResponse {
+export function toMetadata(answer: WireInitializeResponse): AppServerMetadata {
   const userAgent = (answer as { userAgent?: unknown } | null)?.userAgent;
   if (typeof userAgent !== "string" || userAgent.trim() === "") {
     throw new ProtocolError(

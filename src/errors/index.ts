@@ -17,16 +17,14 @@ export {
 export { BinaryNotFoundError } from "./binary-not-found-error.js";
 export { InvalidInputError } from "./invalid-input-error.js";
 export { isRetryableError } from "./is-retryable-error.js";
-export { JsonRpcError, type JsonRpcErrorOptions, type RpcErrorContext } from "./json-rpc-error.js";
-export { mapJsonRpcError, type JsonRpcErrorObject } from "./map-json-rpc-error.js";
+export { JsonRpcError, type JsonRpcErrorOptions } from "./json-rpc-error.js";
 export { ProtocolError } from "./protocol-error.js";
 export { RequestAbortedError } from "./request-aborted-error.js";
 export { RequestTimeoutError } from "./request-timeout-error.js";
-export { isServerOverloaded, mentionsRetryLimit, SERVER_OVERLOADED_CODE } from "./server-overloaded.js";
 export {
   TransportClosedError,
   type ClosedCall,
-  type TransportClosedDetails,
+  type TransportCloseInfo,
   type TransportCloseReason,
 } from "./transport-closed-error.js";
 export { TurnFailedError } from "./turn-failed-error.js";

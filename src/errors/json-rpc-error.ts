@@ -1,22 +1,6 @@
 import { AppServerError } from "./app-server-error.js";
 
 /**
- * The call a JSON-RPC error answered, used to name it in the error's message.
- *
- * @example
- * ```ts
- * const err = mapJsonRpcError({ code: -32600, message: "thread not found: thr_1" }, { method: "thread/read", params: { threadId: "thr_1" } });
- * err.message; // "thread/read: thread not found: thr_1. Check the thread id; … (JSON-RPC -32600)"
- * ```
- */
-export interface RpcErrorContext {
-  /** The method that was called. */
-  readonly method?: string | undefined;
-  /** Its params; a `threadId` among them is named in the message when the server's own message does not. */
-  readonly params?: unknown;
-}
-
-/**
  * Options of the JSON-RPC error constructors.
  *
  * @example
@@ -25,7 +9,11 @@ export interface RpcErrorContext {
  * err.message; // "thread/start: quota exhausted. Wait 30 s, then try again. (JSON-RPC -32000)"
  * ```
  */
-export interface JsonRpcErrorOptions extends ErrorOptions, RpcErrorContext {
+export interface JsonRpcErrorOptions extends ErrorOptions {
+  /** The method that was called, named in the message. */
+  readonly method?: string | undefined;
+  /** Its params; a `threadId` among them is named in the message when the server's own message does not. */
+  readonly params?: unknown;
   /** What to do about it, appended to the message. */
   readonly hint?: string | undefined;
   /** The server's message as shown to people, when it should be shorter than `rpcMessage` (which stays whole). */

@@ -22,16 +22,17 @@ import { AppServerError } from "./app-server-error.js";
 export type TransportCloseReason = "closed" | "exited" | "failed";
 
 /**
- * What is known about the end of a connection (the fields of {@link TransportClosedError}).
+ * How a connection ended: the reason, and for a process its exit code, signal and stderr tail (the fields of
+ * {@link TransportClosedError}; what `Transport.close()` resolves with).
  *
  * @example
  * ```ts
- * const details: TransportClosedDetails = { reason: "exited", exitCode: 1, signal: null, stderrTail: "panic: boom\n" };
+ * const details: TransportCloseInfo = { reason: "exited", exitCode: 1, signal: null, stderrTail: "panic: boom\n" };
  * const err = TransportClosedError.from(details);
  * err.message; // "codex app-server exited with code 1 on its own. Start a new client to go on; … Last stderr:\npanic: boom"
  * ```
  */
-export interface TransportClosedDetails {
+export interface TransportCloseInfo {
   readonly reason: TransportCloseReason;
   /** The app-server's exit code, when it exited normally. */
   readonly exitCode: number | null;
@@ -80,7 +81,7 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
  * }
  * ```
  */
-export class TransportClosedError extends AppServerError implements TransportClosedDetails {
+export class TransportClosedError extends AppServerError implements TransportCloseInfo {
   override name = "TransportClosedError";
   readonly reason: TransportCloseReason;
   readonly exitCode: number | null;
@@ -89,7 +90,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
   /** The method of the call this error ended, if any. */
   readonly method: string | undefined;
 
-  constructor(message: string, options?: ErrorOptions & Partial<TransportClosedDetails> & { method?: string }) {
+  constructor(message: string, options?: ErrorOptions & Partial<TransportCloseInfo> & { method?: string }) {
     super(message, options);
     this.reason = options?.reason ?? "closed";
     this.exitCode = options?.exitCode ?? null;
@@ -101,11 +102,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
   /**
    * The error for a call made after the client was closed: nothing was sent, and a new client is the way on.
    *
-   * @example
-   * ```ts
-   * throw TransportClosedError.clientClosed("AsyncCodex");
-   * // "the client is closed: create a new AsyncCodex to talk to the app-server again."
-   * ```
+   * @internal
    */
   static clientClosed(client: "AsyncCodex" | "Codex"): TransportClosedError {
     return new TransportClosedError(`the client is closed: create a new ${client} to talk to the app-server again.`, {
@@ -125,7 +122,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
    * );
    * ```
    */
-  static from(details: TransportClosedDetails, call?: ClosedCall): TransportClosedError {
+  static from(details: TransportCloseInfo, call?: ClosedCall): TransportClosedError {
     const parts = [describeEnd(details)];
     if (call !== undefined) {
       const name = call.id === undefined ? call.method : `${call.method} (id ${call.id})`;
@@ -150,7 +147,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
   }
 }
 
-function describeEnd(details: TransportClosedDetails): string {
+function describeEnd(details: TransportCloseInfo): string {
   switch (details.reason) {
     case "closed":
       return "The connection to codex app-server was closed by close().";

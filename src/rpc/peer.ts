@@ -1,11 +1,10 @@
 import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { JsonRpcError } from "../errors/json-rpc-error.js";
-import { mapJsonRpcError } from "../errors/map-json-rpc-error.js";
 import { ProtocolError } from "../errors/protocol-error.js";
 import { RequestAbortedError } from "../errors/request-aborted-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
-import { TransportClosedError, type TransportClosedDetails } from "../errors/transport-closed-error.js";
+import { TransportClosedError } from "../errors/transport-closed-error.js";
 import type { Transport, TransportCloseInfo, TransportMessage } from "../transport/transport.js";
 import type { ProtocolDiagnostic } from "./diagnostic.js";
 import type { JsonRpcErrorBody, JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, RequestId } from "./messages.js";
@@ -43,7 +42,6 @@ export interface RequestOptions {
 interface PendingCall {
   readonly id: number;
   readonly method: string;
-  readonly params: unknown;
   readonly sentAt: number;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -55,7 +53,7 @@ interface PendingCall {
 const ABANDONED_IDS_KEPT = 1_024;
 const METHOD_NOT_FOUND = -32601;
 const INTERNAL_ERROR = -32603;
-const CLOSED_BY_CLIENT: TransportClosedDetails = { reason: "closed", exitCode: null, signal: null, stderrTail: "" };
+const CLOSED_BY_CLIENT: TransportCloseInfo = { reason: "closed", exitCode: null, signal: null, stderrTail: "" };
 
 /**
  * A JSON-RPC peer over a {@link Transport}: numbers requests, matches answers, times out and aborts calls,
@@ -127,7 +125,8 @@ export class JsonRpcPeer implements AsyncDisposable {
   }
 
   /**
-   * Sends a request and resolves with its `result`, or rejects with the mapped `JsonRpcError` subclass,
+   * Sends a request and resolves with its `result`, or rejects with a plain `JsonRpcError` (the answer's `code`,
+   * `message` and `data`, as sent; what they mean is for the layer above),
    * `RequestTimeoutError`, `RequestAbortedError`, `ProtocolError` or `TransportClosedError`.
    * `params` is sent as given (omitted when `undefined`); `R` is not checked.
    *
@@ -156,7 +155,7 @@ export class JsonRpcPeer implements AsyncDisposable {
       return Promise.reject(this.#sendError(error, method));
     }
     const { promise, resolve, reject } = Promise.withResolvers<R>();
-    const call: PendingCall = { id, method, params, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject };
+    const call: PendingCall = { id, method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject };
     this.#pending.set(id, call);
     if (timeoutMs !== Infinity) {
       call.timer = setTimeout(() => this.#abandon(call, new RequestTimeoutError(method, id, timeoutMs)), timeoutMs);
@@ -350,7 +349,7 @@ export class JsonRpcPeer implements AsyncDisposable {
     if ("error" in message) {
       const body = message.error as Partial<JsonRpcErrorBody> | null;
       if (typeof body === "object" && body !== null && typeof body.code === "number" && typeof body.message === "string") {
-        call.reject(mapJsonRpcError(body as JsonRpcErrorBody, { method: call.method, params: call.params }));
+        call.reject(new JsonRpcError(body.code, body.message, body.data, { method: call.method }));
         return;
       }
     } else if ("result" in message) {
@@ -424,7 +423,7 @@ export class JsonRpcPeer implements AsyncDisposable {
     if (call.onAbort !== undefined) call.signal!.removeEventListener("abort", call.onAbort);
   }
 
-  #rejectPending(details: TransportClosedDetails): void {
+  #rejectPending(details: TransportCloseInfo): void {
     const calls = [...this.#pending.values()];
     for (const call of calls) this.#forget(call);
     for (const call of calls) call.reject(TransportClosedError.from(details, { method: call.method, id: call.id, sent: true }));

@@ -16,7 +16,15 @@ export interface ServerRequestContext {
  */
 export type ServerRequestHandler<P = unknown, R = unknown> = (params: P, context: ServerRequestContext) => R | Promise<R>;
 
-/** Stops a subscription: call it, or let `using` dispose of it. */
+/**
+ * Stops a subscription: call it, or let `using` dispose of it. What every `on()` returns.
+ *
+ * @example
+ * ```ts
+ * const off: Unsubscribe = codex.on("diagnostic", ({ data }) => console.warn(data.message));
+ * off(); // or, in a block: using _ = codex.on(…);
+ * ```
+ */
 export type Unsubscribe = (() => void) & Disposable;
 
 /**

@@ -1,6 +1,15 @@
 import type { JsonRpcMessage } from "./messages.js";
 
-/** One message seen by a trace hook. */
+/**
+ * One message seen by a trace hook.
+ *
+ * @example
+ * ```ts
+ * const trace = ({ direction, message, elapsedMs }: TraceEvent) =>
+ *   console.debug(direction === "outgoing" ? "->" : "<-", JSON.stringify(message), elapsedMs ?? "");
+ * const codex = new AsyncCodex({ trace });
+ * ```
+ */
 export interface TraceEvent {
   /** `"outgoing"`: sent to the app-server; `"incoming"`: received from it. */
   readonly direction: "outgoing" | "incoming";
@@ -15,5 +24,14 @@ export interface TraceEvent {
   readonly elapsedMs?: number;
 }
 
-/** A function that sees every message, both ways; it must not throw or block. */
+/**
+ * A function that sees every message, both ways (the `trace` option); it must not throw or block.
+ *
+ * @example
+ * ```ts
+ * const lines: string[] = [];
+ * const trace: TraceHook = (event) => void lines.push(JSON.stringify(event));
+ * const codex = new AsyncCodex({ trace });
+ * ```
+ */
 export type TraceHook = (event: TraceEvent) => void;

@@ -47,13 +47,11 @@ export class ClientHost {
       approvalHandler: this.relay.handler,
       transport: async () => this.#observe(await StdioTransport.start(launch)),
     });
-    if (wire.forwardDiagnostics) {
-      this.codex.events.on("diagnostic", ({ data }) => {
-        const { error, ...rest } = data as { error?: unknown };
-        this.#diagnostics.push({ ...rest, ...(error === undefined ? {} : { error: toWire(error) }) } as WireDiagnostic);
-        if (this.#diagnostics.length > MAX_HELD_DIAGNOSTICS) this.#diagnostics.shift();
-      });
-    }
+    this.codex.on("diagnostic", ({ data }) => {
+      const { error, ...rest } = data as { error?: unknown };
+      this.#diagnostics.push({ ...rest, ...(error === undefined ? {} : { error: toWire(error) }) } as WireDiagnostic);
+      if (this.#diagnostics.length > MAX_HELD_DIAGNOSTICS) this.#diagnostics.shift();
+    });
   }
 
   /** The app-server's process id, once started. */

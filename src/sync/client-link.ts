@@ -1,5 +1,6 @@
 import type { ClientDiagnostic } from "../client/codex-events.js";
-import type { InitializeResponse } from "../client/metadata.js";
+import { SyncEvents } from "../client/events.js";
+import type { AppServerMetadata } from "../client/metadata.js";
 import type { ApprovalHandler, ServerRequest } from "../client/server-request.js";
 import { AppServerError } from "../errors/app-server-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
@@ -7,6 +8,7 @@ import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../rpc/peer.js";
 import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { callWorker } from "./bridge.js";
+import type { SyncCodexEventMap } from "./codex-events.js";
 import type { CodexConfig } from "./config.js";
 import { guardAppServer } from "./exit-guard.js";
 import type { BridgeRequest, BridgeResponse, ClientNews, WireAnswer, WireServerRequest } from "./messages.js";
@@ -39,7 +41,8 @@ export type Budget = { readonly timeoutMs: number } | "untilDone";
  */
 export class ClientLink {
   readonly #handler: ApprovalHandler | undefined;
-  readonly #onDiagnostic: ((diagnostic: ClientDiagnostic) => void) | undefined;
+  /** The client's events, delivered on this thread. */
+  readonly events = new SyncEvents<SyncCodexEventMap>();
   readonly #requestTimeoutMs: number;
   readonly #turnTimeoutMs: number;
   /** How long the app-server may take to exit once asked (the transport's two close graces). */
@@ -48,7 +51,7 @@ export class ClientLink {
   readonly #releasedTurns: string[] = [];
   readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
   readonly #clientId: number;
-  readonly #metadata: InitializeResponse;
+  readonly #metadata: AppServerMetadata;
   readonly #pid: number | null;
   #releaseGuard: (() => void) | null = null;
   #closed = false;
@@ -56,7 +59,6 @@ export class ClientLink {
   /** Starts the app-server in the worker and runs the handshake; on failure nothing is left running. */
   constructor(config: CodexConfig) {
     this.#handler = config.approvalHandler;
-    this.#onDiagnostic = config.onDiagnostic;
     this.#requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#turnTimeoutMs = config.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
     this.#exitBudgetMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS);
@@ -70,7 +72,7 @@ export class ClientLink {
   }
 
   /** What the app-server said in the handshake. */
-  get metadata(): InitializeResponse {
+  get metadata(): AppServerMetadata {
     return this.#metadata;
   }
 
@@ -199,12 +201,7 @@ export class ClientLink {
       this.#releaseGuard = null;
     }
     for (const wire of news.diagnostics ?? []) {
-      const diagnostic = (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic;
-      try {
-        this.#onDiagnostic?.(diagnostic);
-      } catch {
-        // a listener's failure must not fail the call that delivered it
-      }
+      this.events.emit("diagnostic", (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic);
     }
   }
 }

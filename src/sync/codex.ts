@@ -1,4 +1,4 @@
-import type { InitializeResponse } from "../client/metadata.js";
+import type { AppServerMetadata } from "../client/metadata.js";
 import type {
   ModelsOptions,
   ThreadForkOptions,
@@ -14,12 +14,14 @@ import type {
   ThreadArchiveResponse,
   ThreadListResponse,
 } from "../schema/index.js";
+import type { EventListener, ListenOptions } from "../client/events.js";
 import { threadParams } from "../client/settings.js";
+import type { Unsubscribe } from "../rpc/server-request.js";
 import { ClientLink } from "./client-link.js";
+import type { SyncCodexEventMap } from "./codex-events.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
 import type { SyncRequestOptions } from "./operations.js";
 import { Thread } from "./thread.js";
-
 
 /**
  * The synchronous client of the Codex app-server: every method returns its value, not a Promise — for
@@ -73,8 +75,27 @@ export class Codex implements Disposable {
    * console.log(codex.metadata.serverInfo.version); // "0.169.0"
    * ```
    */
-  get metadata(): InitializeResponse {
+  get metadata(): AppServerMetadata {
     return this.#link.metadata;
+  }
+
+  /**
+   * Listens to the client's events — `diagnostic`: what went wrong without failing a call — the same way as
+   * `AsyncCodex.on()`: the listener gets `{ name, data }`, and the returned function (also `Disposable`) removes
+   * it, as does aborting `signal`. Listeners run on this thread, when a call of this client returns.
+   *
+   * @example
+   * ```ts
+   * using codex = new Codex();
+   * codex.on("diagnostic", ({ data }) => console.warn(data.kind, data.message));
+   * ```
+   */
+  on<Name extends keyof SyncCodexEventMap>(
+    name: Name,
+    listener: EventListener<SyncCodexEventMap, Name>,
+    options?: ListenOptions,
+  ): Unsubscribe {
+    return this.#link.events.on(name, listener, options);
   }
 
   /**

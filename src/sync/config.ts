@@ -1,4 +1,3 @@
-import type { ClientDiagnostic } from "../client/codex-events.js";
 import { checkConfig, type AppServerConfig } from "../client/config.js";
 import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
@@ -9,7 +8,7 @@ const WORKER_FUNCTIONS = ["transport", "trace", "inspect", "onStderr"] as const;
 /**
  * How the synchronous {@link Codex} starts and talks to the app-server: {@link AppServerConfig} without the
  * options that call back into the client's internals from its worker thread (`transport`, `trace`,
- * `inspect`, `onStderr`: use `AsyncCodex` for those), plus `onDiagnostic`.
+ * `inspect`, `onStderr`: use `AsyncCodex` for those), plus `turnTimeoutMs`. Diagnostics: `codex.on("diagnostic", …)`.
  *
  * `approvalHandler` runs on the caller's own thread, while one of the client's calls waits. It must answer
  * synchronously: a handler that returns a Promise is declined (fail closed).
@@ -20,17 +19,10 @@ const WORKER_FUNCTIONS = ["transport", "trace", "inspect", "onStderr"] as const;
  *   cwd: "/repo",
  *   requestTimeoutMs: 60_000,
  *   approvalHandler: allowCommands(["git status", "ls"]),
- *   onDiagnostic: (diagnostic) => console.warn(diagnostic.kind, diagnostic.message),
  * });
  * ```
  */
 export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTIONS)[number]> {
-  /**
-   * Sees what went wrong without failing a call (a handler that threw, a notification that failed its schema,
-   * dropped deltas): the sync twin of `codex.events.on("diagnostic")`. Called on the caller's thread when a
-   * call of this client returns; up to 1 000 diagnostics are kept between two calls (the oldest go first).
-   */
-  onDiagnostic?: ((diagnostic: ClientDiagnostic) => void) | undefined;
   /**
    * How long `run()` and `stream()` (of a turn or a thread) may block at most, unless the call gives its own
    * `timeoutMs`: past it they throw a `TimeoutError` and the turn goes on (interrupt it if you wish). A sync
@@ -49,8 +41,10 @@ export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTI
  * ```
  */
 export function checkCodexConfig(config: CodexConfig): CodexConfig {
-  const { onDiagnostic, ...rest } = config ?? ({} as CodexConfig);
-  checkConfig(config === null || typeof config !== "object" ? config : rest);
+  checkConfig(config);
+  if ((config as { onDiagnostic?: unknown }).onDiagnostic !== undefined) {
+    throw new InvalidInputError('`onDiagnostic` is no longer an option: listen with codex.on("diagnostic", ({ data }) => …) instead.');
+  }
   for (const key of WORKER_FUNCTIONS) {
     if ((config as Record<string, unknown>)[key] !== undefined) {
       throw new InvalidInputError(
@@ -67,9 +61,6 @@ export function checkCodexConfig(config: CodexConfig): CodexConfig {
         );
       }
     }
-  }
-  if (onDiagnostic !== undefined && typeof onDiagnostic !== "function") {
-    throw new InvalidInputError(`\`onDiagnostic\` must be a function, got ${typeof onDiagnostic}.`);
   }
   return config;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 export { Codex } from "./codex.js";
-export { checkCodexConfig, type CodexConfig } from "./config.js";
+export type { CodexConfig } from "./config.js";
 export type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
 export { Thread } from "./thread.js";
 export { TurnHandle } from "./turn-handle.js";

@@ -1,4 +1,4 @@
-import type { InitializeResponse } from "../client/metadata.js";
+import type { AppServerMetadata } from "../client/metadata.js";
 import type {
   ModelsOptions,
   ThreadCompactOptions,
@@ -53,7 +53,7 @@ export interface SyncTurnWaitOptions {
 /** What `open` gives the caller. */
 export interface OpenedClient {
   readonly clientId: number;
-  readonly metadata: InitializeResponse;
+  readonly metadata: AppServerMetadata;
   readonly pid: number | null;
 }
 

@@ -9,8 +9,6 @@ export interface WireConfig {
   readonly callerEnv: Readonly<Record<string, string | undefined>>;
   /** Whether the caller has a client-wide approval handler: server requests go to it. */
   readonly forwardServerRequests: boolean;
-  /** Whether the caller listens to diagnostics. */
-  readonly forwardDiagnostics: boolean;
 }
 
 /**
@@ -23,12 +21,11 @@ export interface WireConfig {
  * ```
  */
 export function toWireConfig(config: CodexConfig): WireConfig {
-  const { approvalHandler, onDiagnostic, ...options } = config;
+  const { approvalHandler, ...options } = config;
   return {
     options,
     callerEnv: { ...process.env },
     forwardServerRequests: approvalHandler !== undefined,
-    forwardDiagnostics: onDiagnostic !== undefined,
   };
 }
 

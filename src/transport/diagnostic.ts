@@ -39,7 +39,16 @@ export interface PartialLineDiagnostic extends DiagnosticBase {
   readonly excerpt: string;
 }
 
-/** Something a transport read that is not a message; the connection goes on. */
+/**
+ * Something a transport read that is not a message (a malformed, oversized, non-object or partial line); the
+ * connection goes on. What a {@link TransportListener}'s `diagnostic` receives.
+ *
+ * @example
+ * ```ts
+ * const diagnostic: TransportDiagnostic = { kind: "malformedLine", message: "Skipped a line that is not JSON.", atMs: Date.now(), bytes: 5, excerpt: "oops!" };
+ * listener.diagnostic(diagnostic);
+ * ```
+ */
 export type TransportDiagnostic =
   | MalformedLineDiagnostic
   | OversizedLineDiagnostic

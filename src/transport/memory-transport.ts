@@ -1,7 +1,15 @@
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import type { Transport, TransportCloseInfo, TransportListener, TransportMessage } from "./transport.js";
 
-/** How the other end sees a {@link MemoryTransport} closing: e.g. a crash with an exit code and stderr. */
+/**
+ * How the other end sees a {@link MemoryTransport} closing: e.g. a crash with an exit code and stderr.
+ *
+ * @example
+ * ```ts
+ * const [client, server] = createMemoryTransportPair();
+ * await server.close({ exitCode: 101, stderrTail: "thread 'main' panicked\n" }); // the client sees an exit
+ * ```
+ */
 export type MemoryCloseDetails = Partial<Pick<TransportCloseInfo, "exitCode" | "signal" | "stderrTail">>;
 
 /**
@@ -29,10 +37,27 @@ export class MemoryTransport implements Transport {
     return [a, b];
   }
 
+  /**
+   * How the connection ended, once it has.
+   *
+   * @example
+   * ```ts
+   * if (transport.closeInfo !== undefined) console.log("ended:", transport.closeInfo.reason);
+   * ```
+   */
   get closeInfo(): TransportCloseInfo | undefined {
     return this.#closeInfo;
   }
 
+  /**
+   * Starts delivering to `listener`; call it once.
+   *
+   * @example
+   * ```ts
+   * const [transport, server] = createMemoryTransportPair();
+   * transport.listen({ message: console.log, diagnostic: console.warn, close: (info) => console.log(info.reason) });
+   * ```
+   */
   listen(listener: TransportListener): void {
     if (this.#listener !== undefined) throw new Error("MemoryTransport.listen() may be called only once");
     this.#listener = listener;
@@ -40,6 +65,15 @@ export class MemoryTransport implements Transport {
     if (this.#closeInfo !== undefined) listener.close(this.#closeInfo);
   }
 
+  /**
+   * Sends one message.
+   *
+   * @throws {TransportClosedError} once the transport is closed.
+   * @example
+   * ```ts
+   * transport.send({ id: 1, method: "thread/list", params: {} });
+   * ```
+   */
   send(message: object): void {
     if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
     const text = JSON.stringify(message);
@@ -50,6 +84,12 @@ export class MemoryTransport implements Transport {
   /**
    * Closes this end; the other end then closes with `reason: "exited"` and the given details, after the
    * messages already sent.
+   *
+   * @example
+   * ```ts
+   * const [client, server] = createMemoryTransportPair();
+   * await server.close({ exitCode: 1 }); // the client's close info: { reason: "exited", exitCode: 1, … }
+   * ```
    */
   async close(details: MemoryCloseDetails = {}): Promise<TransportCloseInfo> {
     if (this.#closeInfo === undefined) {
@@ -62,6 +102,7 @@ export class MemoryTransport implements Transport {
     return this.#closeInfo!;
   }
 
+  /** Same as `close()`, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

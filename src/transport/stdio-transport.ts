@@ -13,21 +13,16 @@ import { OWN_PROCESS_GROUP, signalProcessTree } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
 
-/** Options of {@link StdioTransport.start}: the launch fields of `AppServerConfig`, and the transport's bounds. */
-export interface StdioTransportOptions extends AppServerArgvOptions {
-  /** The app-server's working directory. Default: this process's. */
+/**
+ * Options of {@link StdioTransport.start}: how to launch (`codexBin`, `launchArgsOverride`, `configOverrides`,
+ * `cwd`, `env`) and the transport's bounds (`maxLineBytes`, `closeGraceMs`, `killGraceMs`, `stderrTailBytes`),
+ * as `AppServerConfig` documents them.
+ */
+export interface StdioTransportOptions
+  extends AppServerArgvOptions,
+    Partial<Record<"maxLineBytes" | "closeGraceMs" | "killGraceMs" | "stderrTailBytes", number>> {
   cwd?: string | undefined;
-  /** Variables merged over `process.env`; a variable set to `undefined` is removed. */
   env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** The longest line accepted from the app-server, in bytes. Default 64 MiB. */
-  maxLineBytes?: number | undefined;
-  /** How long `close()` waits for the app-server to exit after ending its stdin, before SIGTERM. Default 2000 ms. */
-  closeGraceMs?: number | undefined;
-  /** How long `close()` then waits after SIGTERM, before SIGKILL. Default 2000 ms. */
-  killGraceMs?: number | undefined;
-  /** How much of the end of stderr to keep for errors, in bytes. Default 64 KiB. */
-  stderrTailBytes?: number | undefined;
-  /** Sees everything the app-server writes to stderr (its log), as it comes. */
   onStderr?: ((text: string) => void) | undefined;
 }
 

@@ -3,7 +3,16 @@ import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
 import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
 
-/** Options of {@link StreamTransport}. */
+/**
+ * Options of {@link StreamTransport}.
+ *
+ * @example
+ * ```ts
+ * const socket = net.connect("/run/codex.sock");
+ * const options: StreamTransportOptions = { input: socket, output: socket, maxLineBytes: 16 * 1024 * 1024 };
+ * const codex = new AsyncCodex({ transport: () => new StreamTransport(options) });
+ * ```
+ */
 export interface StreamTransportOptions {
   /** Where messages come from (e.g. a socket, a child's stdout). */
   input: Readable;
@@ -45,10 +54,27 @@ export class StreamTransport implements Transport {
     );
   }
 
+  /**
+   * How the connection ended, once it has.
+   *
+   * @example
+   * ```ts
+   * if (transport.closeInfo !== undefined) console.log("ended:", transport.closeInfo.reason);
+   * ```
+   */
   get closeInfo(): TransportCloseInfo | undefined {
     return this.#closeInfo;
   }
 
+  /**
+   * Starts delivering to `listener`; call it once.
+   *
+   * @example
+   * ```ts
+   * const transport = new StreamTransport({ input: socket, output: socket });
+   * transport.listen({ message: console.log, diagnostic: console.warn, close: (info) => console.log(info.reason) });
+   * ```
+   */
   listen(listener: TransportListener): void {
     if (this.#listener !== undefined) throw new Error("StreamTransport.listen() may be called only once");
     this.#listener = listener;
@@ -62,16 +88,34 @@ export class StreamTransport implements Transport {
     this.#input.on("data", (chunk: Buffer) => this.#reader.push(chunk));
   }
 
+  /**
+   * Sends one message.
+   *
+   * @throws {TransportClosedError} once the transport is closed.
+   * @example
+   * ```ts
+   * transport.send({ id: 1, method: "thread/list", params: {} });
+   * ```
+   */
   send(message: object): void {
     if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
     this.#writer.write(message);
   }
 
+  /**
+   * Ends `output` and stops reading `input`. Idempotent.
+   *
+   * @example
+   * ```ts
+   * const info = await transport.close(); // info.reason === "closed"
+   * ```
+   */
   async close(): Promise<TransportCloseInfo> {
     this.#finish({ reason: "closed" });
     return this.#closeInfo!;
   }
 
+  /** Same as `close()`, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -1,13 +1,32 @@
-import type { TransportClosedDetails } from "../errors/transport-closed-error.js";
+import type { TransportCloseInfo } from "../errors/transport-closed-error.js";
 import type { TransportDiagnostic } from "./diagnostic.js";
 
-/** One message as received: a parsed JSON object. Shapes are checked by the layers above. */
+/**
+ * One message as received: a parsed JSON object. Shapes are checked by the layers above.
+ *
+ * @example
+ * ```ts
+ * const message: TransportMessage = JSON.parse('{"method":"thread/started","params":{}}');
+ * listener.message(message);
+ * ```
+ */
 export type TransportMessage = { readonly [key: string]: unknown };
 
-/** How a connection ended: the reason, and for a process its exit code, signal and stderr tail. */
-export type TransportCloseInfo = TransportClosedDetails;
+export type { TransportCloseInfo };
 
-/** Receives what a {@link Transport} reads, in order. */
+/**
+ * Receives what a {@link Transport} reads, in order.
+ *
+ * @example
+ * ```ts
+ * const listener: TransportListener = {
+ *   message: (message) => console.log("<-", message),
+ *   diagnostic: (diagnostic) => console.warn(diagnostic.message),
+ *   close: (info) => console.log("closed:", info.reason),
+ * };
+ * transport.listen(listener);
+ * ```
+ */
 export interface TransportListener {
   /** A message arrived. Called synchronously from the read loop: do not block. */
   message(message: TransportMessage): void;

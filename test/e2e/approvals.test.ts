@@ -31,7 +31,7 @@ describe("approvals: server requests reach the approval handler, and the default
         return answer(request) as never;
       },
     });
-    codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+    codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
     await codex.start();
   });
 

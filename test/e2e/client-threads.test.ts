@@ -29,6 +29,7 @@ import { offlineClient } from "../support/offline-client.js";
 import { killProcessesUsingHome, processesUsingHome } from "../support/processes.js";
 import type { WireLog } from "../support/wire-log.js";
 import { within } from "../support/within.js";
+import { nextEvent } from "../support/next-event.js";
 
 /**
  * The thread API of AsyncCodex against the real app-server, offline: the lifecycle of a first client and what
@@ -85,10 +86,10 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     assert.deepEqual(processesUsingHome(home), [], "nothing is spawned before the first call");
 
     const notifications: Notification[] = [];
-    codex.events.on("notification", ({ data }) => {
+    codex.on("notification", ({ data }) => {
       notifications.push(data);
     });
-    const threadStarted = codex.events.once("thread/started");
+    const threadStarted = nextEvent(codex, "thread/started");
     let running: number[] = [];
     let thread: AsyncThread | undefined;
     try {
@@ -102,7 +103,7 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
       thread = await codex.threadStart();
       firstThreadId = thread.id;
       assert.equal((await within(WAIT_MS, "thread/started event", threadStarted)).data.thread.id, thread.id);
-      const turnCompleted = codex.events.once("turn/completed", ({ data }) => data.threadId === thread?.id);
+      const turnCompleted = nextEvent(codex, "turn/completed", ({ data }) => data.threadId === thread?.id);
       const result = await thread.run(FIRST_TEXT);
       assert.equal(result.finalResponse, `echo: ${FIRST_TEXT}`);
       const { data: completed } = await within(WAIT_MS, "turn/completed event", turnCompleted);
@@ -236,8 +237,8 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     const thread = await shared.threadStart();
     await thread.run("Something to compact.");
     const from = offline.provider.responsesRequests.length;
-    const compacted = shared.events.once("item/completed", ({ data }) => data.threadId === thread.id && data.item.type === "contextCompaction");
-    const completed = shared.events.once("turn/completed", ({ data }) => data.threadId === thread.id);
+    const compacted = nextEvent(shared, "item/completed", ({ data }) => data.threadId === thread.id && data.item.type === "contextCompaction");
+    const completed = nextEvent(shared, "turn/completed", ({ data }) => data.threadId === thread.id);
     assert.deepEqual(await thread.compact(), {});
     const request = await offline.provider.waitForRequest(from + 1, { timeoutMs: WAIT_MS });
     assert.equal(requestKind(request), "compaction");

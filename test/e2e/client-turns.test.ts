@@ -25,6 +25,7 @@ import { offlineClient } from "../support/offline-client.js";
 import { killProcessesUsingHome, processesUsingHome } from "../support/processes.js";
 import { turnOf, type WireLog } from "../support/wire-log.js";
 import { within } from "../support/within.js";
+import { nextEvent } from "../support/next-event.js";
 
 /**
  * Turns on the real app-server, offline, through one AsyncCodex: stream(), run(), thread.run(), a failed
@@ -249,7 +250,7 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
   it("two thread.run() calls on one thread share the running turn, and both get the answer the turn ended with", async () => {
     const shared = await codex.threadStart();
     offline.provider.enqueue(textReply(words("first", 30), { deltas: 30, deltaDelayMs: 50 }), textReply("Answer to both."));
-    const firstDelta = codex.events.once("item/agentMessage/delta", ({ data }) => data.threadId === shared.id);
+    const firstDelta = nextEvent(codex, "item/agentMessage/delta", ({ data }) => data.threadId === shared.id);
     const first = shared.run("Start a long answer.");
     await within(WAIT_MS, "the first delta", firstDelta);
     const second = await within(WAIT_MS, "the second run", shared.run("And answer this too."));

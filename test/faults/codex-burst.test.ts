@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { requestCodex } from "../../src/client/rpc-error.js";
 import { isRetryableError, RequestTimeoutError, ServerBusyError } from "../../src/errors/index.js";
 import { initialize, startCodex } from "./support/codex-connection.js";
 import { waitUntilGone } from "./support/proc.js";
@@ -16,7 +17,7 @@ describe("the real codex app-server under a burst", { timeout: 60_000 }, () => {
       let busySeen = 0;
       for (let attempt = 1; attempt <= ATTEMPTS && busySeen === 0; attempt++) {
         const started = performance.now();
-        const calls = Array.from({ length: BURST }, () => peer.request("thread/list", {}, { timeoutMs: 5_000 }));
+        const calls = Array.from({ length: BURST }, () => requestCodex(peer, "thread/list", {}, { timeoutMs: 5_000 }));
         const results = await Promise.allSettled(calls);
         const elapsed = performance.now() - started;
         let answered = 0;

@@ -7,6 +7,7 @@ import {
   type JsonRpcError,
   MethodNotFoundError,
 } from "../../src/errors/index.js";
+import { requestCodex } from "../../src/client/rpc-error.js";
 import { textReply } from "../../src/testing/scripted-reply.js";
 import type { JsonRpcNotification } from "../../src/rpc/messages.js";
 import { initialize, startCodex } from "./support/codex-connection.js";
@@ -14,6 +15,7 @@ import { waitUntilGone } from "./support/proc.js";
 
 const UNKNOWN_THREAD = "00000000-0000-0000-0000-000000000000";
 
+/** The call's rejection (made through `requestCodex`: mapped as the client maps it). */
 async function failure(promise: Promise<unknown>): Promise<JsonRpcError> {
   return promise.then(
     (value) => assert.fail(`answered ${JSON.stringify(value)}`),
@@ -36,7 +38,7 @@ describe("the real codex app-server: handshake and -32600 refinements", { timeou
       const notifications: JsonRpcNotification[] = [];
       peer.onNotification((notification) => notifications.push(notification));
 
-      expect(await failure(peer.request("thread/list", {})), InvalidRequestError, /^Not initialized$/);
+      expect(await failure(requestCodex(peer, "thread/list", {})), InvalidRequestError, /^Not initialized$/);
 
       const started = performance.now();
       const info = await initialize(peer);
@@ -49,37 +51,37 @@ describe("the real codex app-server: handshake and -32600 refinements", { timeou
       expect(again, InvalidRequestError, /^Already initialized$/);
       assert.match(again.message, /once per connection/);
 
-      const unknown = await failure(peer.request("foo/bar", {}));
+      const unknown = await failure(requestCodex(peer, "foo/bar", {}));
       expect(unknown, MethodNotFoundError, /^Invalid request: unknown variant `foo\/bar`, expected one of `initialize`/);
       assert.ok(unknown.message.length < 400, unknown.message);
 
-      expect(await failure(peer.request("thread/list", { limit: "x" })), InvalidParamsError, /^Invalid request: invalid type: string "x", expected u32$/);
-      expect(await failure(peer.request("thread/read", {})), InvalidParamsError, /^Invalid request: missing field `threadId`$/);
-      expect(await failure(peer.request("thread/read")), InvalidParamsError, /^Invalid request: missing field `params`$/);
+      expect(await failure(requestCodex(peer, "thread/list", { limit: "x" })), InvalidParamsError, /^Invalid request: invalid type: string "x", expected u32$/);
+      expect(await failure(requestCodex(peer, "thread/read", {})), InvalidParamsError, /^Invalid request: missing field `threadId`$/);
+      expect(await failure(requestCodex(peer, "thread/read")), InvalidParamsError, /^Invalid request: missing field `params`$/);
       expect(
-        await failure(peer.request("thread/start", { approvalPolicy: "bogus" })),
+        await failure(requestCodex(peer, "thread/start", { approvalPolicy: "bogus" })),
         InvalidParamsError,
         /^Invalid request: unknown variant `bogus`, expected one of `untrusted`/,
       );
-      expect(await failure(peer.request("thread/read", { threadId: "nope" })), InvalidParamsError, /^invalid thread id: /);
+      expect(await failure(requestCodex(peer, "thread/read", { threadId: "nope" })), InvalidParamsError, /^invalid thread id: /);
 
-      const notLoaded = await failure(peer.request("thread/read", { threadId: UNKNOWN_THREAD }));
+      const notLoaded = await failure(requestCodex(peer, "thread/read", { threadId: UNKNOWN_THREAD }));
       expect(notLoaded, InvalidRequestError, new RegExp(`^thread not loaded: ${UNKNOWN_THREAD}$`));
       assert.equal(notLoaded.threadId, UNKNOWN_THREAD);
       expect(
-        await failure(peer.request("turn/interrupt", { threadId: UNKNOWN_THREAD, turnId: "x" })),
+        await failure(requestCodex(peer, "turn/interrupt", { threadId: UNKNOWN_THREAD, turnId: "x" })),
         InvalidRequestError,
         new RegExp(`^thread not found: ${UNKNOWN_THREAD}$`),
       );
 
       const { thread } = await peer.request<{ thread: { id: string } }>("thread/start", {});
       const threadId = thread.id;
-      const noTurn = await failure(peer.request("turn/interrupt", { threadId, turnId: "x" }));
+      const noTurn = await failure(requestCodex(peer, "turn/interrupt", { threadId, turnId: "x" }));
       expect(noTurn, InvalidRequestError, /^no active turn to interrupt$/);
       assert.match(noTurn.message, new RegExp(`^turn/interrupt on thread ${threadId}: no active turn to interrupt\\.`));
       const input = [{ type: "text", text: "more", text_elements: [] }];
       expect(
-        await failure(peer.request("turn/steer", { threadId, expectedTurnId: "x", input })),
+        await failure(requestCodex(peer, "turn/steer", { threadId, expectedTurnId: "x", input })),
         InvalidRequestError,
         /^no active turn to steer$/,
       );
@@ -90,17 +92,17 @@ describe("the real codex app-server: handshake and -32600 refinements", { timeou
       });
       await connection.offline.provider.waitForRequest(1);
       expect(
-        await failure(peer.request("turn/steer", { threadId, expectedTurnId: "wrong-turn", input })),
+        await failure(requestCodex(peer, "turn/steer", { threadId, expectedTurnId: "wrong-turn", input })),
         InvalidRequestError,
         new RegExp(`^expected active turn id \`wrong-turn\` but found \`${turn.id}\`$`),
       );
       expect(
-        await failure(peer.request("turn/interrupt", { threadId, turnId: "wrong-turn" })),
+        await failure(requestCodex(peer, "turn/interrupt", { threadId, turnId: "wrong-turn" })),
         InvalidRequestError,
         new RegExp(`^expected active turn id wrong-turn but found ${turn.id}$`),
       );
       expect(
-        await failure(peer.request("turn/steer", { threadId, expectedTurnId: turn.id, input: [] })),
+        await failure(requestCodex(peer, "turn/steer", { threadId, expectedTurnId: turn.id, input: [] })),
         InvalidParamsError,
         /^input must not be empty$/,
       );

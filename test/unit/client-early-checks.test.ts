@@ -14,7 +14,7 @@ test("a notification that arrives before the schema checks are loaded is still c
       return transport;
     },
   });
-  codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+  codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
   try {
     await codex.start();
     await new Promise((resolve) => setImmediate(resolve));

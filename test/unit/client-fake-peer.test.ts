@@ -209,10 +209,10 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     await using codex = fakeClient(server);
     const diagnostics: ClientDiagnostic[] = [];
     const events: Notification[] = [];
-    codex.events.on("diagnostic", ({ data }) => {
+    codex.on("diagnostic", ({ data }) => {
       diagnostics.push(data);
     });
-    codex.events.on("notification", ({ data }) => {
+    codex.on("notification", ({ data }) => {
       events.push(data);
     });
     const thread = await codex.threadStart();
@@ -258,7 +258,7 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     const server = new FakeAppServer();
     await using codex = fakeClient(server, { maxBufferedNotifications: 4 });
     const diagnostics: ClientDiagnostic[] = [];
-    codex.events.on("diagnostic", ({ data }) => {
+    codex.on("diagnostic", ({ data }) => {
       diagnostics.push(data);
     });
     const thread = await codex.threadStart();
@@ -290,7 +290,7 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     };
     await using codex = fakeClient(server, { maxBufferedNotifications: 4 });
     const diagnostics: ClientDiagnostic[] = [];
-    codex.events.on("diagnostic", ({ data }) => {
+    codex.on("diagnostic", ({ data }) => {
       diagnostics.push(data);
     });
     const thread = await codex.threadStart();

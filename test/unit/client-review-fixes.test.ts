@@ -99,7 +99,7 @@ test("breaking out of stream() stops keeping the turn's notifications: nothing p
   const server = new FakeAppServer();
   const diagnostics: ClientDiagnostic[] = [];
   const codex = new AsyncCodex({ transport: server.transport, maxBufferedNotifications: 4 });
-  codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+  codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
   try {
     const thread = await codex.threadStart();
     const handle = await thread.turn("hi");
@@ -128,7 +128,7 @@ test("a server request the server resolves itself ends the handler's signal, and
       return new Promise(() => {});
     },
   });
-  codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+  codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
   try {
     const thread = await codex.threadStart();
     const params = { itemId: "i", threadId: thread.id, turnId: "turn_x", startedAtMs: 0, command: "ls" };

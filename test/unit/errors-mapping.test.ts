@@ -9,7 +9,6 @@ import {
   InvalidRequestError,
   isRetryableError,
   JsonRpcError,
-  mapJsonRpcError,
   MethodNotFoundError,
   ParseError,
   RequestAbortedError,
@@ -18,6 +17,7 @@ import {
   ServerBusyError,
   TransportClosedError,
 } from "../../src/errors/index.js";
+import { mapJsonRpcError } from "../../src/client/rpc-error.js";
 
 const THREAD = "01a210d6-e641-7b70-ba7a-e13a0680f723";
 const TURN = "01a210d7-3b6b-7720-bdd0-cea3a28eae3d";

@@ -4,12 +4,12 @@ import { RETRY_ON_OVERLOAD_DEFAULTS, retryOnOverload, type RetryOnOverloadOption
 import {
   InvalidInputError,
   InvalidParamsError,
-  mapJsonRpcError,
   RetryLimitExceededError,
   ServerBusyError,
 } from "../../src/errors/index.js";
 import { JsonRpcPeer } from "../../src/rpc/peer.js";
 import { createMemoryTransportPair } from "../../src/transport/memory-transport.js";
+import { mapJsonRpcError, requestCodex } from "../../src/client/rpc-error.js";
 
 const OVERLOADED = { code: -32001, message: "Server overloaded; retry later." } as const;
 const busy = (): ServerBusyError => mapJsonRpcError(OVERLOADED, { method: "thread/list" }) as ServerBusyError;
@@ -75,7 +75,7 @@ describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, (
     t.mock.timers.enable({ apis: ["setTimeout"] });
     const retries: Array<{ error: unknown; attempt: number; delayMs: number }> = [];
     const watched = watch(
-      retryOnOverload((_attempt, signal) => client.request("thread/list", {}, { signal }), {
+      retryOnOverload((_attempt, signal) => requestCodex(client, "thread/list", {}, { signal }), {
         onRetry: (retry) => void retries.push(retry),
       }),
     );
@@ -225,7 +225,7 @@ describe("retryOnOverload: what is not retried", { timeout: 10_000 }, () => {
       throw mapJsonRpcError({ code: -32600, message: "Invalid request: missing field `threadId`" });
     });
     await assert.rejects(
-      retryOnOverload(() => client.request("thread/read", {})),
+      retryOnOverload(() => requestCodex(client, "thread/read", {})),
       InvalidParamsError,
     );
     assert.equal(calls, 1);
@@ -288,7 +288,7 @@ describe("retryOnOverload: AbortSignal", { timeout: 10_000 }, () => {
     server.onRequest("thread/list", () => new Promise(() => {}));
     const controller = new AbortController();
     const reason = new Error("stop");
-    const result = retryOnOverload((_attempt, signal) => client.request("thread/list", {}, { signal }), {
+    const result = retryOnOverload((_attempt, signal) => requestCodex(client, "thread/list", {}, { signal }), {
       signal: controller.signal,
     });
     await until(() => client.pendingCount === 1);

@@ -17,6 +17,7 @@ import { JsonRpcPeer, type JsonRpcPeerOptions } from "../../src/rpc/peer.js";
 import type { TraceEvent } from "../../src/rpc/trace.js";
 import { createMemoryTransportPair, type MemoryTransport } from "../../src/transport/memory-transport.js";
 import type { TransportMessage } from "../../src/transport/transport.js";
+import { requestCodex } from "../../src/client/rpc-error.js";
 
 /** The server end as raw messages: what the client sent, and a way to send anything back. */
 interface RawServer {
@@ -75,9 +76,28 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     await peer.close();
   });
 
-  test("an error answer rejects with the mapped class, naming the method and thread", async () => {
+  test("an error answer rejects with a plain JsonRpcError carrying code, message and data as sent", async () => {
     const { peer, server } = connect();
     const call = peer.request("thread/read", { threadId: "t-9" });
+    const { id } = await server.next();
+    server.send({ id, error: { code: -32600, message: "Invalid request: missing field `includeTurns`", data: { at: 1 } } });
+    const error = (await rejection(call)) as JsonRpcError;
+    assert.equal(error.constructor, JsonRpcError, "the peer maps nothing: what a code means is for the layer above");
+    assert.equal(error.code, -32600);
+    assert.equal(error.rpcMessage, "Invalid request: missing field `includeTurns`");
+    assert.deepEqual(error.data, { at: 1 });
+    assert.equal(error.method, "thread/read");
+    const busy = peer.request("thread/start", {});
+    server.send({ id: (await server.next()).id, error: { code: -32001, message: "Server overloaded; retry later." } });
+    const overloaded = (await rejection(busy)) as JsonRpcError;
+    assert.equal(overloaded.constructor, JsonRpcError);
+    assert.doesNotMatch(overloaded.message, /retryOnOverload|codex/i, "no codex wording in the peer");
+    await peer.close();
+  });
+
+  test("the client layer maps the peer's plain error to the codex class, naming the method and thread", async () => {
+    const { peer, server } = connect();
+    const call = requestCodex(peer, "thread/read", { threadId: "t-9" });
     const { id } = await server.next();
     server.send({ id, error: { code: -32600, message: "Invalid request: missing field `includeTurns`" } });
     const error = await rejection(call);
@@ -85,7 +105,7 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     assert.equal(error.method, "thread/read");
     assert.equal(error.threadId, "t-9");
     assert.match(error.message, /^thread\/read on thread t-9: Invalid request: missing field `includeTurns`\./);
-    const busy = peer.request("thread/start", {});
+    const busy = requestCodex(peer, "thread/start", {});
     server.send({ id: (await server.next()).id, error: { code: -32001, message: "Server overloaded; retry later." } });
     assert.ok((await rejection(busy)) instanceof ServerBusyError);
     await peer.close();
@@ -312,9 +332,9 @@ describe("JsonRpcPeer: closing", { timeout: 10_000 }, () => {
     assert.equal((await peer.close()).exitCode, 101);
   });
 
-  test("an unknown method answered by a real-server-like -32600 is MethodNotFoundError", async () => {
+  test("an unknown method answered by a real-server-like -32600 is MethodNotFoundError (client layer)", async () => {
     const { peer, server } = connect();
-    const call = rejection(peer.request("thread/goal/set", {}));
+    const call = rejection(requestCodex(peer, "thread/goal/set", {}));
     server.send({
       id: (await server.next()).id,
       error: { code: -32600, message: "Invalid request: unknown variant `thread/goal/set`, expected one of `initialize`, `thread/start`" },

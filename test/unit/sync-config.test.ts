@@ -20,16 +20,15 @@ describe("the sync client's config is checked before anything starts", () => {
     assert.throws(() => checkCodexConfig({ retry: { onRetry: () => {} } }), /`retry.onRetry` is not supported by the synchronous Codex/);
   });
 
-  test("approvalHandler and onDiagnostic are accepted; an onDiagnostic that is not a function is refused", () => {
-    assert.doesNotThrow(() => checkCodexConfig({ approvalHandler: declineAll, onDiagnostic: () => {} }));
-    assert.throws(() => checkCodexConfig({ onDiagnostic: "log" as never }), /`onDiagnostic` must be a function/);
+  test("approvalHandler is accepted; the old onDiagnostic option is refused with a pointer to codex.on(\"diagnostic\")", () => {
+    assert.doesNotThrow(() => checkCodexConfig({ approvalHandler: declineAll }));
+    assert.throws(() => checkCodexConfig({ onDiagnostic: () => {} } as never), /codex\.on\("diagnostic"/);
   });
 
   test("what crosses to the worker is cloneable data, with the flags of what to forward", () => {
-    const wire = toWireConfig({ cwd: "/tmp", approvalHandler: declineAll, onDiagnostic: () => {}, env: { A: "1" } });
+    const wire = toWireConfig({ cwd: "/tmp", approvalHandler: declineAll, env: { A: "1" } });
     assert.doesNotThrow(() => structuredClone(wire));
     assert.equal(wire.forwardServerRequests, true);
-    assert.equal(wire.forwardDiagnostics, true);
     assert.equal("approvalHandler" in wire.options, false);
   });
 

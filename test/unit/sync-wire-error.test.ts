@@ -7,7 +7,6 @@ import {
   InvalidInputError,
   InvalidParamsError,
   JsonRpcError,
-  mapJsonRpcError,
   ProtocolError,
   RequestAbortedError,
   RequestTimeoutError,
@@ -19,6 +18,7 @@ import {
 } from "../../src/errors/index.js";
 import type { Turn } from "../../src/schema/index.js";
 import { fromWire, toWire } from "../../src/sync/wire-error.js";
+import { mapJsonRpcError } from "../../src/client/rpc-error.js";
 
 /** What the bridge does to an error: serialise it, copy it as postMessage does, rebuild it. */
 function across(error: unknown): unknown {

@@ -1,4 +1,5 @@
 import { createOfflineEnvironment, type OfflineEnvironment, type OfflineEnvironmentOptions } from "../../../src/testing/offline-environment.js";
+import { requestCodex } from "../../../src/client/rpc-error.js";
 import { JsonRpcPeer, type JsonRpcPeerOptions } from "../../../src/rpc/peer.js";
 import { StdioTransport } from "../../../src/transport/stdio-transport.js";
 
@@ -36,7 +37,7 @@ export async function startCodex(
 
 /** The handshake: `initialize`, then the `initialized` notification. */
 export async function initialize(peer: JsonRpcPeer): Promise<Record<string, unknown>> {
-  const result = await peer.request<Record<string, unknown>>("initialize", {
+  const result = await requestCodex<Record<string, unknown>>(peer, "initialize", {
     clientInfo: { name: "codex_app_server_tests", title: "codex-app-server tests", version: "0.1.0" },
     capabilities: { experimentalApi: true },
   });

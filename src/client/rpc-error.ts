@@ -7,24 +7,18 @@ import {
   ParseError,
   RetryLimitExceededError,
   ServerBusyError,
-} from "./app-server-rpc-error.js";
-import { JsonRpcError, type JsonRpcErrorOptions, type RpcErrorContext } from "./json-rpc-error.js";
-import { isServerOverloaded, mentionsRetryLimit } from "./server-overloaded.js";
+} from "../errors/app-server-rpc-error.js";
+import { JsonRpcError, type JsonRpcErrorOptions } from "../errors/json-rpc-error.js";
+import { isServerOverloaded, mentionsRetryLimit } from "../errors/server-overloaded.js";
+import type { JsonRpcErrorBody } from "../rpc/messages.js";
+import type { JsonRpcPeer, RequestOptions } from "../rpc/peer.js";
 
-/**
- * A JSON-RPC error object as on the wire.
- *
- * @example
- * ```ts
- * const wire: JsonRpcErrorObject = { code: -32001, message: "Server overloaded; retry later" };
- * mapJsonRpcError(wire) instanceof ServerBusyError; // true
- * ```
- */
-export interface JsonRpcErrorObject {
-  readonly code: number;
-  readonly message: string;
-  readonly data?: unknown;
-}
+// The codex side of JSON-RPC errors. The peer (src/rpc) is protocol-agnostic: it rejects an error answer with a
+// plain `JsonRpcError` (code, message, data). What a code and the real server's wording mean — which class, which
+// hint — is codex's, and is decided here, in the client layer.
+
+/** The call an error answered: its method and params, named in the error's message. */
+type RpcErrorContext = Pick<JsonRpcErrorOptions, "method" | "params">;
 
 const UNKNOWN_VARIANT = /^Invalid request: unknown variant `([^`]*)`, expected one of ([^]*)$/;
 const BAD_PARAMS = [/^Invalid request: /, /^invalid [\w ]*\bid\b/i, /\bmust not be empty\b/];
@@ -54,6 +48,36 @@ const HINTS = {
 } as const;
 
 /**
+ * Sends a request over `peer` and, when the app-server answers with an error, rejects with the codex error class
+ * {@link mapJsonRpcError} picks (its message names the method and thread and says what to do). Every other
+ * rejection (timeout, abort, closed connection) passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * const { data } = await requestCodex<{ data: unknown[] }>(peer, "thread/list", { limit: 10 });
+ * ```
+ */
+export function requestCodex<R>(peer: JsonRpcPeer, method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+  return peer.request<R>(method, params, options).catch((error: unknown) => {
+    throw toCodexError(error, method, params);
+  });
+}
+
+/**
+ * The codex error class for what a call was rejected with: a plain `JsonRpcError` from the peer is mapped by
+ * {@link mapJsonRpcError}; anything else is returned as is.
+ *
+ * @example
+ * ```ts
+ * peer.request("thread/read", params).catch((error) => { throw toCodexError(error, "thread/read", params); });
+ * ```
+ */
+export function toCodexError(error: unknown, method: string, params?: unknown): unknown {
+  if (!(error instanceof JsonRpcError) || error.constructor !== JsonRpcError) return error;
+  return mapJsonRpcError({ code: error.code, message: error.rpcMessage, data: error.data }, { method, params });
+}
+
+/**
  * Turns a JSON-RPC error answer into the matching error class:
  * - `-32001`, or an overload marker in `data` → {@link ServerBusyError} ({@link RetryLimitExceededError} when the
  *   message speaks of a retry limit);
@@ -74,7 +98,7 @@ const HINTS = {
  * err instanceof InvalidParamsError; // true
  * ```
  */
-export function mapJsonRpcError(error: JsonRpcErrorObject, context: RpcErrorContext = {}): JsonRpcError {
+export function mapJsonRpcError(error: JsonRpcErrorBody, context: RpcErrorContext = {}): JsonRpcError {
   const { code, message, data } = error;
   const options = (hint: string, shownMessage?: string): JsonRpcErrorOptions => ({
     method: context.method,
@@ -108,7 +132,7 @@ export function mapJsonRpcError(error: JsonRpcErrorObject, context: RpcErrorCont
 }
 
 function refineInvalidRequest(
-  { code, message, data }: JsonRpcErrorObject,
+  { code, message, data }: JsonRpcErrorBody,
   context: RpcErrorContext,
   options: (hint: string, shownMessage?: string) => JsonRpcErrorOptions,
 ): JsonRpcError {
