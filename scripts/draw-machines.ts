@@ -118,8 +118,9 @@ function quietTransitions(node: StateNodeView): string[][] {
 
 function label(node: StateNodeView, event: string, transition: TransitionView): string {
   const invoked = node.invoke.find((invoke) => event.endsWith(`.${invoke.id}`));
-  const name =
-    invoked !== undefined && event.startsWith("xstate.done.actor.")
+  const name = event.startsWith("xstate.after.")
+    ? `after ${event.slice("xstate.after.".length).split(".")[0]}`
+    : invoked !== undefined && event.startsWith("xstate.done.actor.")
       ? `${String(invoked.src)} done`
       : invoked !== undefined && event.startsWith("xstate.error.actor.")
         ? `${String(invoked.src)} failed`

@@ -23,7 +23,7 @@ export { ApprovalMode } from "./client/approval-mode.js";
 export { AsyncCodex } from "./client/async-codex.js";
 export { AsyncThread } from "./client/async-thread.js";
 export { AsyncTurnHandle, type TurnActor, type TurnWaitOptions } from "./client/async-turn-handle.js";
-export type { ClientDiagnostic, CodexEventMap } from "./client/codex-events.js";
+export type { ClientDiagnostic, CodexEventMap, RestartEventMap } from "./client/codex-events.js";
 export type { AppServerConfig } from "./client/config.js";
 export type { EventListener, EventOf, ListenOptions } from "./client/events.js";
 export { IDEMPOTENT_METHODS } from "./client/idempotent-methods.js";
@@ -56,9 +56,18 @@ export * from "./errors/index.js";
 export {
   clientLifecycleMachine,
   type ClientLifecycleContext,
+  type ClientLifecycleEmitted,
   type ClientLifecycleEvent,
+  type ClientLifecycleInput,
   type ClientLifecycleMachine,
 } from "./machines/client-lifecycle.js";
+export {
+  DEFAULT_RESTART_POLICY,
+  resolveRestartPolicy,
+  type ResolvedRestartPolicy,
+  type RestartBackoff,
+  type RestartPolicy,
+} from "./machines/restart-policy.js";
 export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
 export type { RequestOptions } from "./rpc/peer.js";
 export type { Unsubscribe } from "./rpc/server-request.js";

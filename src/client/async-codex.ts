@@ -1,7 +1,9 @@
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from "xstate";
 import { AppServerError } from "../errors/app-server-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { TurnLostError } from "../errors/turn-lost-error.js";
 import { clientLifecycleMachine, type ClientLifecycleMachine } from "../machines/client-lifecycle.js";
+import { resolveRestartPolicy } from "../machines/restart-policy.js";
 import type { RequestOptions } from "../rpc/peer.js";
 import type { Unsubscribe } from "../rpc/server-request.js";
 import type {
@@ -12,6 +14,8 @@ import type {
   Notification,
   ThreadArchiveResponse,
   ThreadListResponse,
+  ThreadReadResponse,
+  Turn,
 } from "../schema/index.js";
 import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
 import { abortable } from "./abortable.js";
@@ -21,6 +25,7 @@ import { checkConfig, type AppServerConfig } from "./config.js";
 import { openConnection, type Connection } from "./connection.js";
 import { AsyncEvents, type EventListener, type ListenOptions } from "./events.js";
 import { IDEMPOTENT_METHODS } from "./idempotent-methods.js";
+import type { LiveTurn } from "./live-turn.js";
 import type { AppServerMetadata } from "./metadata.js";
 import { NotificationChecks } from "./notification-checks.js";
 import type {
@@ -32,6 +37,7 @@ import type {
 } from "./options.js";
 import { retryOnOverload } from "./retry-on-overload.js";
 import { NotificationRouter } from "./router.js";
+import { ResumableThreads } from "./resumable-threads.js";
 import { requestCodex } from "./rpc-error.js";
 import { ServerRequestRouter } from "./server-request-router.js";
 import type { Session } from "./session.js";
@@ -69,7 +75,11 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #router: NotificationRouter;
   readonly #session: Session;
   readonly #serverRequests: ServerRequestRouter;
-  #connection: Connection | null = null;
+  readonly #threads: ResumableThreads;
+  /** Turns lost with the connection, waiting for the restarted app-server's account of them. */
+  #lostTurns: LiveTurn[] = [];
+  /** The last connection a start opened: `close()` ends it even when the machine never took it (closed mid-start). */
+  #latest: Connection | null = null;
   #metadata: AppServerMetadata | null = null;
   /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
   #opening: Promise<unknown> = Promise.resolve();
@@ -83,6 +93,7 @@ export class AsyncCodex implements AsyncDisposable {
    */
   constructor(config: AppServerConfig = {}) {
     this.#config = checkConfig(config);
+    const restart = resolveRestartPolicy(config.restart);
     this.#maxBufferedNotifications = config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS;
     this.#startGraceMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS) + 1_000;
     this.#router = new NotificationRouter({
@@ -96,19 +107,31 @@ export class AsyncCodex implements AsyncDisposable {
       timeoutMs: config.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       diagnose: (diagnostic) => this.#diagnose(diagnostic),
     });
+    this.#threads = new ResumableThreads({
+      resume: (connection, threadId, settings) => requestCodex(connection.peer, "thread/resume", { ...settings, threadId }),
+      resumed: (threadId) => this.#events.emit("threadResumed", { threadId }),
+    });
     const machine = clientLifecycleMachine.provide({
       actors: {
-        start: fromPromise<void>(({ signal }) => {
+        start: fromPromise<Connection>(({ signal }) => {
           const opening = this.#open(signal);
           this.#opening = opening.catch(() => undefined);
           return opening;
         }),
-        stop: fromPromise<void>(() => this.#shutDown()),
+        stop: fromPromise<void, { connection: Connection | null }>(({ input }) => this.#shutDown(input.connection)),
       },
     });
-    this.#lifecycle = createActor(machine, config.inspect === undefined ? {} : { inspect: config.inspect });
+    this.#lifecycle = createActor(machine, { input: { restart }, ...(config.inspect === undefined ? {} : { inspect: config.inspect }) });
     this.#lifecycle.subscribe({
+      next: (snapshot) => {
+        if (this.#lostTurns.length > 0 && !snapshot.matches("reconnecting") && !snapshot.matches("ready")) this.#settleLostTurns(null);
+      },
       error: (error) => this.#diagnose({ kind: "machineError", message: String(error), error }),
+    });
+    this.#lifecycle.on("restarting", ({ attempt, delayMs, error }) => this.#events.emit("restarting", { attempt, delayMs, error }));
+    this.#lifecycle.on("restarted", ({ attempt, downtimeMs, restarts }) => {
+      this.#events.emit("restarted", { attempt, downtimeMs, restarts });
+      queueMicrotask(() => void this.#recoverLostTurns());
     });
     this.#lifecycle.start();
     const turnStart: TurnStartContext = {
@@ -117,8 +140,16 @@ export class AsyncCodex implements AsyncDisposable {
       maxBufferedNotifications: this.#maxBufferedNotifications,
       inspect: config.inspect,
       diagnose: (diagnostic) => this.#diagnose(diagnostic),
-      request: (params, options) => this.request("turn/start", params, options),
-      connected: () => this.#lifecycle.getSnapshot().matches("ready"),
+      request: async (params, options) => {
+        const connection = await this.#ready(options?.signal);
+        const answer = await this.#send(connection, "turn/start", params, options);
+        return { answer, current: () => this.#lifecycle.getSnapshot().context.connection === connection };
+      },
+      started: (threadId) => this.#threads.turnStarted(threadId),
+      lost: (turn, cause) => {
+        const lost = turn.loseConnection(cause, false);
+        if (lost !== null) this.#events.emit("turnLost", lost);
+      },
     };
     this.#session = {
       request: (method, params, options) => this.request(method, params, options),
@@ -129,9 +160,11 @@ export class AsyncCodex implements AsyncDisposable {
 
   /**
    * Listens to the client's events: `notification` for every server notification, one event per method
-   * (e.g. `thread/started`) with its params, and `diagnostic` for what went wrong without breaking the
-   * connection (a malformed line, a notification that fails its schema, dropped deltas). The listener gets
-   * `{ name, data }`; the returned function (also `Disposable`) removes it, as does aborting `signal`.
+   * (e.g. `thread/started`) with its params, `diagnostic` for what went wrong without breaking the
+   * connection (a malformed line, a notification that fails its schema, dropped deltas), and with the
+   * `restart` option `restarting`, `restarted`, `threadResumed` and `turnLost` ({@link RestartEventMap}). The
+   * listener gets `{ name, data }`; the returned function (also `Disposable`) removes it, as does aborting
+   * `signal`.
    *
    * @example
    * ```ts
@@ -149,7 +182,9 @@ export class AsyncCodex implements AsyncDisposable {
 
   /**
    * The client's lifecycle machine as an actor: `idle` → `starting` → `ready` → `closing` → `closed`, or
-   * `failed`. Subscribe to watch it; read `getSnapshot().value` for the state.
+   * `failed`; with the `restart` option, `{ reconnecting: "backoff" }` → `{ reconnecting: "restarting" }` →
+   * `ready` when the app-server dies. Subscribe to watch it; read `getSnapshot().value` for the state and
+   * `getSnapshot().context` for the attempt count, the restarts so far and the last error.
    *
    * @example
    * ```ts
@@ -161,7 +196,22 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /**
-   * What the app-server said in the handshake, with `serverInfo` (name and version from its `userAgent`).
+   * The process id of the app-server this client spawned and is connected to now (it changes with each
+   * restart); `null` before the start, while restarting, after the end, or with a `transport` of your own.
+   *
+   * @example
+   * ```ts
+   * await codex.start();
+   * console.log(`codex app-server runs as pid ${codex.pid}`);
+   * ```
+   */
+  get pid(): number | null {
+    return this.#lifecycle.getSnapshot().context.connection?.pid ?? null;
+  }
+
+  /**
+   * What the app-server said in the handshake (the latest, after a restart), with `serverInfo` (name and
+   * version from its `userAgent`).
    *
    * @throws {AppServerError} before the client has started.
    * @example
@@ -180,6 +230,9 @@ export class AsyncCodex implements AsyncDisposable {
   /**
    * Starts the app-server and runs the handshake, if that has not happened yet. Calls start the client by
    * themselves; `start()` is for starting early, or to learn at once that the binary or config is wrong.
+   * A start that fails is not final: the client goes back to `idle`, and the next call (or `start()`) tries
+   * again. With the `restart` option, a failed start is first retried with the backoff, and rejects with
+   * {@link RestartsExhaustedError} once the policy is spent (unless the binary is missing: that fails at once).
    *
    * @throws {BinaryNotFoundError} when there is no codex binary; {@link TransportClosedError} when it dies.
    * @example
@@ -225,7 +278,28 @@ export class AsyncCodex implements AsyncDisposable {
     params: ClientRequestParams<M>,
     options?: RequestOptions,
   ): Promise<ClientRequestResult<M>> {
-    const connection = await this.#ready();
+    const [result] = await this.#request(method, params, options);
+    return result;
+  }
+
+  /** {@link AsyncCodex.request}, also giving the connection that answered. */
+  async #request<M extends ClientRequestMethod>(
+    method: M,
+    params: ClientRequestParams<M>,
+    options?: RequestOptions,
+  ): Promise<[ClientRequestResult<M>, Connection]> {
+    const connection = await this.#ready(options?.signal);
+    return [await this.#send(connection, method, params, options), connection];
+  }
+
+  /** Sends on `connection`, after resuming the thread the call names if a restart unloaded it. */
+  async #send<M extends ClientRequestMethod>(
+    connection: Connection,
+    method: M,
+    params: ClientRequestParams<M>,
+    options?: RequestOptions,
+  ): Promise<ClientRequestResult<M>> {
+    await this.#threads.prepare(method, params, connection);
     const call = (_attempt: number, signal?: AbortSignal) =>
       requestCodex<ClientRequestResult<M>>(connection.peer, method, params, { ...options, signal });
     const retry = this.#config.retry;
@@ -245,7 +319,12 @@ export class AsyncCodex implements AsyncDisposable {
    * mode given with a sandbox.
    */
   async threadStart(options: ThreadStartOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/start", threadParams(options), requestOptions);
+    const params = threadParams(options);
+    const [{ thread }, connection] = await this.#request("thread/start", params, requestOptions);
+    this.#threads.opened(thread.id, connection, params, {
+      ephemeral: params.ephemeral === true || thread.ephemeral === true,
+      persisted: false,
+    });
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -275,7 +354,9 @@ export class AsyncCodex implements AsyncDisposable {
     options: ThreadResumeOptions = {},
     requestOptions?: RequestOptions,
   ): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/resume", { ...threadParams(options), threadId }, requestOptions);
+    const params = threadParams(options);
+    const [{ thread }, connection] = await this.#request("thread/resume", { ...params, threadId }, requestOptions);
+    this.#threads.opened(thread.id, connection, params);
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -288,7 +369,9 @@ export class AsyncCodex implements AsyncDisposable {
    * ```
    */
   async threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/fork", { ...threadParams(options), threadId }, requestOptions);
+    const params = threadParams(options);
+    const [{ thread }, connection] = await this.#request("thread/fork", { ...params, threadId }, requestOptions);
+    this.#threads.opened(thread.id, connection, params, { ephemeral: params.ephemeral === true || thread.ephemeral === true });
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -313,7 +396,8 @@ export class AsyncCodex implements AsyncDisposable {
    * ```
    */
   async threadUnarchive(threadId: string, requestOptions?: RequestOptions): Promise<AsyncThread> {
-    const { thread } = await this.request("thread/unarchive", { threadId }, requestOptions);
+    const [{ thread }, connection] = await this.#request("thread/unarchive", { threadId }, requestOptions);
+    this.#threads.opened(thread.id, connection);
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -330,15 +414,24 @@ export class AsyncCodex implements AsyncDisposable {
     return this.request("model/list", options, requestOptions);
   }
 
-  async #ready(): Promise<Connection> {
+  /**
+   * The connection to send on, from the machine alone: starts the client when `idle`, waits while it is
+   * starting or reconnecting, and throws what the machine says went wrong otherwise.
+   */
+  async #ready(signal?: AbortSignal): Promise<Connection> {
     if (this.#lifecycle.getSnapshot().matches("idle")) this.#lifecycle.send({ type: "start" });
-    const snapshot = await waitFor(this.#lifecycle, (s) => !s.matches("starting"));
-    if (snapshot.matches("ready") && this.#connection !== null) return this.#connection;
-    if (snapshot.matches("failed")) throw snapshot.context.error;
+    const snapshot = await waitFor(
+      this.#lifecycle,
+      (s) => !s.matches("starting") && !s.matches("reconnecting"),
+      signal === undefined ? undefined : { signal },
+    );
+    const { connection, error } = snapshot.context;
+    if (snapshot.matches("ready") && connection !== null) return connection;
+    if ((snapshot.matches("failed") || snapshot.matches("idle")) && error !== null) throw error;
     throw TransportClosedError.clientClosed("AsyncCodex");
   }
 
-  async #open(signal: AbortSignal): Promise<void> {
+  async #open(signal: AbortSignal): Promise<Connection> {
     const checks = this.#checks.load();
     const connection = await openConnection(this.#config, {
       signal,
@@ -346,34 +439,85 @@ export class AsyncCodex implements AsyncDisposable {
       diagnostic: (diagnostic) => this.#diagnose(diagnostic),
       serverRequests: this.#serverRequests,
     });
+    this.#latest = connection;
     await checks;
     if (signal.aborted) {
       await connection.peer.close();
       signal.throwIfAborted();
     }
-    this.#connection = connection;
     this.#metadata = connection.metadata;
-    void connection.peer.closed.then((info) => {
-      if (this.#connection !== connection) return;
-      const error = TransportClosedError.from(info);
-      this.#lifecycle.send({ type: "connection.lost", error });
-      this.#loseTurns(error);
-    });
+    void connection.peer.closed.then((info) => this.#lost(connection, TransportClosedError.from(info)));
+    return connection;
   }
 
-  async #shutDown(): Promise<void> {
+  /** `connection` ended without `close()`: tell the machine, then end the turns that ran on it. */
+  #lost(connection: Connection, error: TransportClosedError): void {
+    const snapshot = this.#lifecycle.getSnapshot();
+    const opening = snapshot.matches("starting") || snapshot.matches({ reconnecting: "restarting" });
+    if (snapshot.context.connection !== connection && !(opening && this.#latest === connection)) return;
+    this.#lifecycle.send({ type: "connection.lost", error });
+    this.#loseTurns(error, this.#lifecycle.getSnapshot().matches("reconnecting"));
+  }
+
+  async #shutDown(connection: Connection | null): Promise<void> {
     await abortable(this.#opening, AbortSignal.timeout(this.#startGraceMs)).catch(() => undefined);
-    const connection = this.#connection;
-    this.#connection = null;
+    const latest = this.#latest;
+    this.#latest = null;
     this.#loseTurns(
       new TransportClosedError("the client was closed while the turn ran: its outcome is unknown.", { reason: "closed" }),
+      false,
     );
-    await connection?.peer.close();
+    this.#settleLostTurns(null);
+    await Promise.all([connection?.peer.close(), latest === connection ? undefined : latest?.peer.close()]);
   }
 
-  #loseTurns(error: Error): void {
-    for (const turn of [...this.#router.turns()]) turn.lose(error);
+  /**
+   * Ends every running turn `lost`. With `recovering` (a restart is under way), their errors wait for the
+   * restarted app-server's account of them (`#recoverLostTurns`); otherwise they are final now.
+   */
+  #loseTurns(error: Error, recovering: boolean): void {
+    for (const turn of [...this.#router.turns()]) {
+      const lost = turn.loseConnection(error, recovering);
+      if (lost === null) continue;
+      if (recovering) this.#lostTurns.push(turn);
+      else this.#events.emit("turnLost", lost);
+    }
     this.#router.clear();
+  }
+
+  /** After a restart: reads the lost turns' threads and attaches what the server kept of each turn. */
+  async #recoverLostTurns(): Promise<void> {
+    const connection = this.#lifecycle.getSnapshot().context.connection;
+    const lost = this.#lostTurns.splice(0);
+    const byThread = Map.groupBy(lost, (turn) => turn.actor.getSnapshot().context.threadId);
+    await Promise.all(
+      [...byThread].map(async ([threadId, turns]) => {
+        let served: readonly Turn[] | null = null;
+        try {
+          if (connection !== null) {
+            const answer = await requestCodex<ThreadReadResponse>(connection.peer, "thread/read", { threadId, includeTurns: true });
+            served = answer.thread.turns;
+          }
+        } catch (error) {
+          this.#diagnose({
+            kind: "listenerFailed",
+            message: `after the restart, thread ${threadId} could not be read to learn what became of its lost turns: ${String(error)}`,
+            error,
+          });
+        }
+        for (const turn of turns) this.#settleLostTurn(turn, served?.find((candidate) => candidate.id === turn.turnId) ?? null);
+      }),
+    );
+  }
+
+  /** The lost turns will learn nothing more (the client gave up, or was closed): their errors are final now. */
+  #settleLostTurns(serverTurn: Turn | null): void {
+    for (const turn of this.#lostTurns.splice(0)) this.#settleLostTurn(turn, serverTurn);
+  }
+
+  #settleLostTurn(turn: LiveTurn, serverTurn: Turn | null): void {
+    turn.recovered(serverTurn);
+    if (turn.failure instanceof TurnLostError) this.#events.emit("turnLost", turn.failure);
   }
 
   #onNotification(notification: Notification): void {

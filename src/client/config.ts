@@ -1,6 +1,7 @@
 import type { InspectionEvent } from "xstate";
 import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { resolveRestartPolicy, type RestartPolicy } from "../machines/restart-policy.js";
 import type { TraceHook } from "../rpc/trace.js";
 import type { Transport } from "../transport/transport.js";
 import { checkRetryOnOverloadOptions, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
@@ -75,6 +76,16 @@ export interface AppServerConfig {
    * never retried by the client. `timeoutMs` applies to each attempt.
    */
   retry?: boolean | Omit<RetryOnOverloadOptions, "signal"> | undefined;
+  /**
+   * What to do when the app-server dies without `close()` (crashed, killed, OOM): `true` to start a new one
+   * with the defaults of {@link RestartPolicy} (5 attempts in a row, 500 ms doubling to 30 s, ±20 %), or a
+   * policy; default off, and the client fails (`failed`) at the first loss. With a policy, the client waits
+   * out the backoff, starts a new app-server (or calls `transport` again), runs the handshake and goes on:
+   * its thread handles keep working (each is resumed on the new app-server by the first call that needs it;
+   * ephemeral threads fail with `ThreadLostError`), and turns that were running end `lost` with
+   * `TurnLostError`, never rerun. After `maxRestarts` failed attempts it fails with `RestartsExhaustedError`.
+   */
+  restart?: boolean | RestartPolicy | undefined;
   /** Sees every JSON-RPC message, both ways, with timing. */
   trace?: TraceHook | undefined;
   /** An XState inspection observer, attached to the client's lifecycle actor and every turn's actor. */
@@ -146,6 +157,7 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
     if (config.retry === null || typeof config.retry !== "object") fail("retry", "a boolean or retryOnOverload options");
     checkRetryOnOverloadOptions(config.retry);
   }
+  resolveRestartPolicy(config.restart);
   if (config.env !== undefined && (config.env === null || typeof config.env !== "object")) {
     fail("env", "an object of strings");
   }

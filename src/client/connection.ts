@@ -13,6 +13,8 @@ import type { ServerRequestRouter } from "./server-request-router.js";
 export interface Connection {
   readonly peer: JsonRpcPeer;
   readonly metadata: AppServerMetadata;
+  /** The app-server's process id when this client spawned it (stdio); `null` for a transport of your own. */
+  readonly pid: number | null;
 }
 
 /** Where a connection's traffic goes. */
@@ -26,8 +28,9 @@ export interface ConnectionListeners {
 }
 
 /**
- * Spawns the app-server, runs `initialize` and sends `initialized`. On any failure, or when `signal` aborts,
- * the process is ended before the promise rejects: nothing is left running.
+ * Spawns the app-server (or calls the config's `transport` factory), runs `initialize` and sends
+ * `initialized`: the one connection factory, called for the first start and for every restart. On any
+ * failure, or when `signal` aborts, the process is ended before the promise rejects: nothing is left running.
  *
  * @example
  * ```ts
@@ -60,7 +63,7 @@ export async function openConnection(config: AppServerConfig, listeners: Connect
     const answer = await requestCodex<InitializeResponse>(peer, "initialize", params, { signal });
     const metadata = toMetadata(answer);
     peer.notify("initialized");
-    return { peer, metadata };
+    return { peer, metadata, pid: transport instanceof StdioTransport ? transport.pid : null };
   } catch (error) {
     const info = await peer.close();
     if (error instanceof TransportClosedError || signal.aborted) throw error;

@@ -1,6 +1,7 @@
 import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from "xstate";
+import { TurnLostError } from "../errors/turn-lost-error.js";
 import { turnMachine, type TurnMachine } from "../machines/turn.js";
-import type { Notification } from "../schema/index.js";
+import type { Notification, Turn } from "../schema/index.js";
 import { AsyncEvents } from "./events.js";
 import { NotificationQueue } from "./notification-queue.js";
 import type { TurnEventMap } from "./turn-events.js";
@@ -32,6 +33,9 @@ export class LiveTurn {
   readonly #onListenerError: (error: unknown) => void;
   readonly #onDrop: ((turnId: string) => void) | undefined;
   #failure: Error | null = null;
+  /** Set while a lost turn waits for the server's account of it: its stream and `finished` wait too. */
+  #recovering = false;
+  readonly #resolve: (snapshot: FinishedTurn) => void;
 
   constructor(options: LiveTurnOptions) {
     this.queue = new NotificationQueue(options.maxBufferedNotifications);
@@ -44,9 +48,10 @@ export class LiveTurn {
     });
     const { promise, resolve } = Promise.withResolvers<FinishedTurn>();
     this.finished = promise;
+    this.#resolve = resolve;
     this.actor.subscribe({
       next: (snapshot) => {
-        if (snapshot.status !== "done") return;
+        if (snapshot.status !== "done" || this.#recovering) return;
         this.queue.end(this.#failure ?? undefined);
         const turn = snapshot.context.turn;
         if (turn !== null) this.#emit("completed", turn);
@@ -91,11 +96,44 @@ export class LiveTurn {
     this.actor.send({ type: "turn.rejected", message });
   }
 
-  /** The connection ended: the turn fails, and its stream ends with `error`. */
+  /** The turn's outcome can no longer be known (its notifications were dropped): it ends `lost` with `error`. */
   lose(error: Error): void {
     if (this.ended) return;
     this.#failure = error;
     this.actor.send({ type: "connection.lost", message: error.message });
+  }
+
+  /**
+   * The connection ended while the turn ran: the turn ends `lost` at once, with a {@link TurnLostError} built
+   * from what the client saw. With `recovering`, the stream and `run()` wait for {@link LiveTurn.recovered}
+   * (the server's account, read after a restart) before they throw it.
+   */
+  loseConnection(cause: Error, recovering: boolean): TurnLostError | null {
+    if (this.ended) return null;
+    this.#recovering = true;
+    this.actor.send({ type: "connection.lost", message: cause.message });
+    const { threadId, turnId, items } = this.actor.getSnapshot().context;
+    const error = new TurnLostError(
+      `turn ${turnId ?? "(unknown)"} on thread ${threadId} was running when the connection to codex app-server ended, so its outcome is unknown (the server may have run some of it). Nothing was run again: look at err.items${recovering ? " and err.serverTurn" : ""} and decide whether to run it again. Cause: ${cause.message}`,
+      { cause, threadId, turnId: turnId ?? "(unknown)", items },
+    );
+    this.#failure = error;
+    if (!recovering) this.recovered(null);
+    return error;
+  }
+
+  /** Whether the turn was lost and waits for {@link LiveTurn.recovered}. */
+  get recovering(): boolean {
+    return this.#recovering;
+  }
+
+  /** The server's account of a lost turn (or `null`): attached to its error, which the stream and `run()` now throw. */
+  recovered(serverTurn: Turn | null): void {
+    if (!this.#recovering) return;
+    this.#recovering = false;
+    if (this.#failure instanceof TurnLostError) this.#failure.serverTurn = serverTurn;
+    this.queue.end(this.#failure ?? undefined);
+    this.#resolve(this.actor.getSnapshot());
   }
 
   /** Takes one notification routed to this turn. */

@@ -116,7 +116,8 @@ export class ServerRequestRouter {
       this.#report(method, context.id, `the handler ${why} (${error instanceof Error ? error.message : String(error)}); declined`, error);
       return failClosedAnswer(request);
     } finally {
-      this.#pending.delete(context.id);
+      // A restarted app-server numbers its requests from the start again: forget only this request's entry.
+      if (this.#pending.get(context.id)?.controller === controller) this.#pending.delete(context.id);
       controller.abort(new Error(`request ${context.id} is settled`));
     }
   }

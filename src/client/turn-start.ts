@@ -14,10 +14,15 @@ export interface TurnStartContext {
   readonly maxBufferedNotifications: number;
   readonly inspect: ((event: InspectionEvent) => void) | undefined;
   readonly diagnose: Diagnose;
-  /** Sends `turn/start` (after starting the client if needed). */
-  readonly request: (params: TurnStartParams, options?: RequestOptions) => Promise<TurnStartResponse>;
-  /** Whether the connection is still up. */
-  readonly connected: () => boolean;
+  /**
+   * Sends `turn/start` (after starting the client if needed); `current()` then says whether the connection
+   * that answered is still the client's.
+   */
+  readonly request: (params: TurnStartParams, options?: RequestOptions) => Promise<{ answer: TurnStartResponse; current: () => boolean }>;
+  /** The server accepted a turn on this thread (and so has written the thread down). */
+  readonly started: (threadId: string) => void;
+  /** Ends a turn whose connection ended while its answer was on its way (it is `lost`, its outcome unknown). */
+  readonly lost: (turn: LiveTurn, cause: TransportClosedError) => void;
 }
 
 /**
@@ -47,10 +52,14 @@ export async function startTurn(context: TurnStartContext, params: TurnStartPara
       }),
   });
   let turnId: string;
+  let current: () => boolean;
   router.expectTurn(params.threadId);
   try {
     ({
-      turn: { id: turnId },
+      answer: {
+        turn: { id: turnId },
+      },
+      current,
     } = await context.request(params, options));
   } catch (error) {
     router.turnStartSettled(params.threadId);
@@ -63,15 +72,12 @@ export async function startTurn(context: TurnStartContext, params: TurnStartPara
     live.actor.stop();
     return running;
   }
+  context.started(params.threadId);
   live.accept(turnId);
   router.register(turnId, live);
   router.turnStartSettled(params.threadId);
-  if (!context.connected()) {
-    live.lose(
-      new TransportClosedError(`the connection ended right after turn ${turnId} started: its outcome is unknown.`, {
-        reason: "closed",
-      }),
-    );
+  if (!current()) {
+    context.lost(live, new TransportClosedError(`the connection ended right after turn ${turnId} started.`, { reason: "closed" }));
   }
   void live.finished.then(() => {
     router.unregister(turnId, live);

@@ -21,11 +21,14 @@ export { JsonRpcError, type JsonRpcErrorOptions } from "./json-rpc-error.js";
 export { ProtocolError } from "./protocol-error.js";
 export { RequestAbortedError } from "./request-aborted-error.js";
 export { RequestTimeoutError } from "./request-timeout-error.js";
+export { RestartsExhaustedError } from "./restarts-exhausted-error.js";
 export {
   TransportClosedError,
   type ClosedCall,
   type TransportCloseInfo,
   type TransportCloseReason,
 } from "./transport-closed-error.js";
+export { ThreadLostError, type ThreadLostReason } from "./thread-lost-error.js";
 export { TurnFailedError } from "./turn-failed-error.js";
+export { TurnLostError } from "./turn-lost-error.js";
 export { TurnNotRunningError } from "./turn-not-running-error.js";

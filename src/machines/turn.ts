@@ -30,7 +30,10 @@ export interface TurnContext {
    * item the client saw, in the order they started (those it closed included).
    */
   readonly turn: Turn | null;
-  /** The last error: an `error` notification the server will not retry, or why `turn/start` failed. */
+  /**
+   * The last error: an `error` notification the server will not retry, why `turn/start` failed, or why the
+   * turn was lost.
+   */
   readonly error: TurnError | null;
   /** The token usage the server last reported for this turn (`thread/tokenUsage/updated`). */
   readonly usage: ThreadTokenUsage | null;
@@ -65,7 +68,7 @@ export type TurnEvent =
   | { readonly type: "steer" }
   /** A request to stop the running turn (`turn/interrupt`). */
   | { readonly type: "interrupt" }
-  /** The connection to the app-server ended while the turn ran. */
+  /** The connection to the app-server ended while the turn ran: its outcome is unknown (`lost`). */
   | { readonly type: "connection.lost"; readonly message: string };
 
 /**
@@ -122,7 +125,8 @@ function failure(message: string): TurnError {
 
 /**
  * One turn as an XState v5 machine: `starting` (`turn/start` sent) → `running.started` →
- * `running.streaming` → `completed` | `interrupted` | `failed`.
+ * `running.streaming` → `completed` | `interrupted` | `failed`, or `lost` when the connection to the
+ * app-server ended while the turn ran (its outcome is unknown: the server may have gone on with it, or not).
  *
  * It is driven by events alone — the `turn/start` answer, the notifications routed to the turn in whatever
  * order they come (a `turn/completed` that arrives before the `turn/start` answer still ends the turn),
@@ -240,7 +244,7 @@ export const turnMachine = setup({
       { guard: "isError", actions: "recordError" },
       { guard: "isUsage", actions: "recordUsage" },
     ],
-    "connection.lost": { target: ".failed", actions: "fail" },
+    "connection.lost": { target: ".lost", actions: "fail" },
   },
   states: {
     starting: {
@@ -271,6 +275,7 @@ export const turnMachine = setup({
     completed: { type: "final" },
     interrupted: { type: "final" },
     failed: { type: "final" },
+    lost: { type: "final" },
   },
 });
 

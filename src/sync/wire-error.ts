@@ -12,10 +12,13 @@ import {
   ProtocolError,
   RequestAbortedError,
   RequestTimeoutError,
+  RestartsExhaustedError,
   RetryLimitExceededError,
   ServerBusyError,
+  ThreadLostError,
   TransportClosedError,
   TurnFailedError,
+  TurnLostError,
   TurnNotRunningError,
 } from "../errors/index.js";
 
@@ -34,7 +37,11 @@ export interface WireError {
 }
 
 /** A value that crosses the worker boundary: a cloneable value, or an error rebuilt on the other side. */
-export type WireValue = WireError | { readonly kind: "value"; readonly value: unknown };
+export type WireValue =
+  | WireError
+  | { readonly kind: "value"; readonly value: unknown }
+  /** A list holding errors (e.g. `RestartsExhaustedError.causes`): each rebuilt on the other side. */
+  | { readonly kind: "list"; readonly items: readonly WireValue[] };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -54,11 +61,14 @@ const CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>(
       [ProtocolError, "ProtocolError"],
       [RequestAbortedError, "RequestAbortedError"],
       [RequestTimeoutError, "RequestTimeoutError"],
+      [RestartsExhaustedError, "RestartsExhaustedError"],
       [RetryLimitExceededError, "RetryLimitExceededError"],
       [ServerBusyError, "ServerBusyError"],
       [TransportClosedError, "TransportClosedError"],
       [TurnFailedError, "TurnFailedError"],
       [TurnNotRunningError, "TurnNotRunningError"],
+      [TurnLostError, "TurnLostError"],
+      [ThreadLostError, "ThreadLostError"],
       [Error, "Error"],
       [TypeError, "TypeError"],
       [RangeError, "RangeError"],
@@ -97,7 +107,12 @@ export function toWire(thrown: unknown, depth = 0): WireValue {
   if (depth < MAX_DEPTH) {
     for (const key of Object.keys(error)) {
       const value = (error as unknown as Record<string, unknown>)[key];
-      fields[key] = value instanceof Error ? toWire(value, depth + 1) : { kind: "value", value: cloneable(value) };
+      fields[key] =
+        value instanceof Error
+          ? toWire(value, depth + 1)
+          : Array.isArray(value) && value.some((item) => item instanceof Error)
+            ? { kind: "list", items: value.map((item: unknown) => toWire(item, depth + 1)) }
+            : { kind: "value", value: cloneable(value) };
     }
   }
   return {
@@ -124,6 +139,7 @@ export function toWire(thrown: unknown, depth = 0): WireValue {
  */
 export function fromWire(wire: WireValue, callerStack?: string): unknown {
   if (wire.kind === "value") return wire.value;
+  if (wire.kind === "list") return wire.items.map((item) => fromWire(item));
   if (wire.domException) {
     const error = new DOMException(wire.message, wire.name);
     if (wire.stack !== undefined) Object.defineProperty(error, "stack", { value: joinStacks(wire.stack, callerStack), configurable: true, writable: true });

@@ -11,10 +11,14 @@ describe("docs/machines.md draws the machines as they are defined", { timeout: 3
 
   it("every state of both machines appears in the diagrams", () => {
     const block = renderMachines();
-    for (const state of ["idle", "starting", "ready", "failed", "closing", "closed"]) {
+    for (const state of ["idle", "starting", "ready", "failed", "closing", "closed", "reconnecting"]) {
       assert.match(block, new RegExp(`state "${state}" as client_${state}\\b`));
     }
-    for (const state of ["starting", "running", "started", "streaming", "completed", "interrupted", "failed"]) {
+    for (const state of ["backoff", "restarting"]) {
+      assert.match(block, new RegExp(`state "${state}" as client_reconnecting_${state}\\b`));
+    }
+    assert.match(block, /client_reconnecting_backoff --> client_reconnecting_restarting : after backoff/, "the backoff is drawn as a delayed transition");
+    for (const state of ["starting", "running", "started", "streaming", "completed", "interrupted", "failed", "lost"]) {
       assert.match(block, new RegExp(`state "${state}" as turn_\\S*${state}\\b`));
     }
   });

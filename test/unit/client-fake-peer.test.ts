@@ -60,7 +60,12 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     server.initializeResult = { codexHome: "/x", platformFamily: "unix", platformOs: "linux" };
     await using codex = fakeClient(server);
     await assert.rejects(codex.start(), (error: unknown) => error instanceof ProtocolError && /userAgent/.test(error.message));
-    assert.equal(codex.lifecycle.getSnapshot().value, "failed");
+    assert.equal(codex.lifecycle.getSnapshot().value, "idle", "a failed start is not final: the next call starts again");
+    assert.ok(codex.lifecycle.getSnapshot().context.error instanceof ProtocolError);
+    server.initializeResult = { ...(server.initializeResult as object), userAgent: "fake_app_server/9.8.7 (unit test)" };
+    await codex.start();
+    assert.equal(codex.lifecycle.getSnapshot().value, "ready");
+    assert.equal(server.connections, 2);
   });
 
   it("close() before any call ends in closed, and later calls reject with TransportClosedError without connecting", async () => {

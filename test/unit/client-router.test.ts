@@ -67,7 +67,7 @@ test("past maxPendingTurns the turn held longest is forgotten, with a drop repor
   forgotten.accept("t1");
   router.register("t1", forgotten);
   const finished = await forgotten.finished;
-  assert.equal(finished.value, "failed", "a turn whose turn/completed may be lost must not wait for ever");
+  assert.equal(finished.value, "lost", "a turn whose turn/completed may be lost must not wait for ever");
   assert.match(forgotten.failure?.message ?? "", /maxPendingTurns/);
 });
 

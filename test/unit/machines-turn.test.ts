@@ -125,13 +125,14 @@ test("a rejected turn/start fails the turn with the server's message", () => {
   assert.equal(snap.context.error?.message, "thread not found: thr_1");
 });
 
-test("a lost connection fails a running turn and closes its open items", () => {
+test("a lost connection ends a running turn as lost (its outcome unknown) and closes its open items", () => {
   const { actor } = start();
   actor.send({ type: "turn.accepted", turnId });
   actor.send(itemStarted("msg_1"));
   actor.send({ type: "connection.lost", message: "app-server exited" });
   const snap = actor.getSnapshot();
-  assert.equal(snap.value, "failed");
+  assert.equal(snap.value, "lost");
+  assert.equal(snap.status, "done");
   assert.deepEqual(snap.context.closedItemIds, ["msg_1"]);
   assert.equal(snap.context.error?.message, "app-server exited");
 });

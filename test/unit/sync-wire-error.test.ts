@@ -10,10 +10,13 @@ import {
   ProtocolError,
   RequestAbortedError,
   RequestTimeoutError,
+  RestartsExhaustedError,
   RetryLimitExceededError,
   ServerBusyError,
+  ThreadLostError,
   TransportClosedError,
   TurnFailedError,
+  TurnLostError,
   TurnNotRunningError,
 } from "../../src/errors/index.js";
 import type { Turn } from "../../src/schema/index.js";
@@ -46,6 +49,15 @@ const SAMPLES: ReadonlyArray<Error> = [
   new BinaryNotFoundError("no codex", { path: "/nowhere/codex" }),
   new TurnFailedError("thread-1", TURN),
   new TurnNotRunningError("turn ended", { threadId: "thread-1", turnId: "turn-1" }),
+  new TurnLostError("turn lost", {
+    cause: TransportClosedError.from({ reason: "exited", exitCode: null, signal: "SIGKILL", stderrTail: "" }),
+    threadId: "thread-1",
+    turnId: "turn-1",
+    items: [{ type: "agentMessage", id: "msg-1", text: "half a sent" } as never],
+    serverTurn: { ...TURN, status: "interrupted" },
+  }),
+  new RestartsExhaustedError([new Error("lost"), new TransportClosedError("exited at once", { reason: "exited", exitCode: 1, stderrTail: "boom" })], 1),
+  new ThreadLostError("thread-2"),
 ];
 
 describe("errors keep their class, message and fields across the sync bridge", () => {
@@ -58,7 +70,11 @@ describe("errors keep their class, message and fields across the sync bridge", (
       }
       assert.equal(rebuilt.message, original.message);
       assert.equal(rebuilt.name, original.name);
-      assert.deepEqual({ ...rebuilt }, { ...original });
+      const { causes: rebuiltCauses, ...rebuiltFields } = rebuilt as Error & { causes?: Error[] };
+      const { causes: originalCauses, ...originalFields } = original as Error & { causes?: Error[] };
+      assert.deepEqual(rebuiltFields, originalFields);
+      const shape = (error: Error) => [Object.getPrototypeOf(error), error.message, { ...error }];
+      assert.deepEqual(rebuiltCauses?.map(shape), originalCauses?.map(shape), "a list of errors (causes) keeps each one's class and fields");
       assert.match(rebuilt.stack ?? "", /called from/);
     });
   }
