@@ -137,7 +137,7 @@ function errorOf(event: { type: string }): Error {
  *
  * This is a pure definition. The client provides the two actors that touch the world — `start`, a connection
  * factory (spawn or dial, then the handshake; it receives an `AbortSignal` that fires when `close` interrupts
- * it, and resolves with the {@link Connection} the machine then holds), and `stop` (end the connection it is
+ * it, and resolves with the connection the machine then holds), and `stop` (end the connection it is
  * given) — with `machine.provide({ actors })`. Users can draw it, inspect it or drive it with events alone.
  *
  * @example
