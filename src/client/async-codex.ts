@@ -1,5 +1,6 @@
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from "xstate";
 import { AppServerError } from "../errors/app-server-error.js";
+import { RequestAbortedError } from "../errors/request-aborted-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { TurnLostError } from "../errors/turn-lost-error.js";
 import { clientLifecycleMachine, type ClientLifecycleMachine } from "../machines/client-lifecycle.js";
@@ -141,7 +142,7 @@ export class AsyncCodex implements AsyncDisposable {
       inspect: config.inspect,
       diagnose: (diagnostic) => this.#diagnose(diagnostic),
       request: async (params, options) => {
-        const connection = await this.#ready(options?.signal);
+        const connection = await this.#ready(options?.signal, "turn/start");
         const answer = await this.#send(connection, "turn/start", params, options);
         return { answer, current: () => this.#lifecycle.getSnapshot().context.connection === connection };
       },
@@ -288,7 +289,7 @@ export class AsyncCodex implements AsyncDisposable {
     params: ClientRequestParams<M>,
     options?: RequestOptions,
   ): Promise<[ClientRequestResult<M>, Connection]> {
-    const connection = await this.#ready(options?.signal);
+    const connection = await this.#ready(options?.signal, method);
     return [await this.#send(connection, method, params, options), connection];
   }
 
@@ -418,13 +419,17 @@ export class AsyncCodex implements AsyncDisposable {
    * The connection to send on, from the machine alone: starts the client when `idle`, waits while it is
    * starting or reconnecting, and throws what the machine says went wrong otherwise.
    */
-  async #ready(signal?: AbortSignal): Promise<Connection> {
+  async #ready(signal?: AbortSignal, method = "the call"): Promise<Connection> {
     if (this.#lifecycle.getSnapshot().matches("idle")) this.#lifecycle.send({ type: "start" });
-    const snapshot = await waitFor(
-      this.#lifecycle,
-      (s) => !s.matches("starting") && !s.matches("reconnecting"),
-      signal === undefined ? undefined : { signal },
-    );
+    const settled = (s: ReturnType<ActorRefFrom<ClientLifecycleMachine>["getSnapshot"]>) => !s.matches("starting") && !s.matches("reconnecting");
+    let snapshot = this.#lifecycle.getSnapshot();
+    if (!settled(snapshot)) {
+      if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
+      snapshot = await waitFor(this.#lifecycle, settled, signal === undefined ? undefined : { signal }).catch((error: unknown) => {
+        if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
+        throw error;
+      });
+    }
     const { connection, error } = snapshot.context;
     if (snapshot.matches("ready") && connection !== null) return connection;
     if ((snapshot.matches("failed") || snapshot.matches("idle")) && error !== null) throw error;
