@@ -2,8 +2,9 @@
 /**
  * A TypeDoc plugin for this project's API reference.
  *
- * - The protocol module (`codex-app-server/protocol`) keeps its method tables and validators, but not the 770
- *   generated definitions of `src/schema/generated.ts` — one page each would bury the rest. Those the main
+ * - The protocol modules (`codex-app-server/protocol`, `…/protocol/experimental`) keep their method tables and
+ *   validators, but not the generated definitions of `src/schema/generated.ts` (and `experimental/generated.ts`)
+ *   — one page each would bury the rest. Those the main
  *   module re-exports or re-declares under the same name (`Turn`, `ThreadItem`, `TurnStatus`) stay documented
  *   on the protocol module's pages, which the main module's pages link to.
  * - The modules are named by their import paths (`@module codex-app-server`, …), but their pages stay in the
@@ -12,9 +13,9 @@
 import { Converter, ReflectionKind } from "typedoc";
 import { MemberRouter } from "typedoc-plugin-markdown";
 
-const GENERATED = /[\\/]src[\\/]schema[\\/]generated\.ts$/;
+const GENERATED = /[\\/]src[\\/]schema[\\/](?:experimental[\\/])?generated\.ts$/;
 const NOTE =
-  "\n\nThe 770 generated definitions (a TypeBox schema and a type for each, e.g. `ThreadStartParams`, " +
+  "\n\nThe generated definitions (a TypeBox schema and a type for each, e.g. `ThreadStartParams`, " +
   "`ThreadItem`) are not listed here: read them in `src/schema/generated.ts` or in the pinned JSON Schema bundle " +
   "under `schema/`; every method table below names its params and result types.";
 
@@ -22,6 +23,7 @@ const NOTE =
 const MODULE_FOLDERS = new Map([
   ["codex-app-server", "index"],
   ["codex-app-server/protocol", "schema"],
+  ["codex-app-server/protocol/experimental", "schema-experimental"],
   ["codex-app-server/testing", "testing"],
 ]);
 

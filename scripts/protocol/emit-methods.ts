@@ -30,6 +30,14 @@ const DIRECTIONS: readonly Direction[] = [
   { union: "ClientNotification", prefix: "ClientNotification", table: "clientNotifications", what: "Notifications the client sends", hasResult: false },
 ];
 
+/** Options of {@link emitMethods}. */
+export interface MethodEmitOptions {
+  /** The bundle's path in the repository, named in the header. Default: the stable bundle. */
+  readonly source?: string | undefined;
+  /** Results not named after their params. Default {@link RESULT_OVERRIDES}. */
+  readonly resultOverrides?: Readonly<Record<string, string>> | undefined;
+}
+
 const SECTION_MARKER = /^(NEW APIs|NEW NOTIFICATIONS|DEPRECATED APIs below)\s*/;
 
 /**
@@ -44,7 +52,8 @@ const SECTION_MARKER = /^(NEW APIs|NEW NOTIFICATIONS|DEPRECATED APIs below)\s*/;
  * writeFileSync("src/schema/generated-methods.ts", emitMethods(flattenBundle(bundle), "codex-cli 0.169.0"));
  * ```
  */
-export function emitMethods(bundle: FlatBundle, version: string): string {
+export function emitMethods(bundle: FlatBundle, version: string, options: MethodEmitOptions = {}): string {
+  const overrides = options.resultOverrides ?? RESULT_OVERRIDES;
   const usedOverrides = new Set<string>();
   const ref = (name: string): string => {
     if (!bundle.definitions.has(name)) throw new Error(`$ref to unknown definition ${name}`);
@@ -53,11 +62,11 @@ export function emitMethods(bundle: FlatBundle, version: string): string {
   const sections: string[] = [];
   let usesType = false;
   for (const direction of DIRECTIONS) {
-    const methods = readMethods(bundle, direction, ref, usedOverrides);
+    const methods = readMethods(bundle, direction, ref, usedOverrides, overrides);
     usesType ||= methods.some((m) => render(m.params.value).includes("Type."));
     sections.push(emitDirection(direction, methods));
   }
-  const stale = Object.keys(RESULT_OVERRIDES).filter((method) => !usedOverrides.has(method));
+  const stale = Object.keys(overrides).filter((method) => !usedOverrides.has(method));
   if (stale.length > 0) throw new Error(`RESULT_OVERRIDES entries not used: ${stale.join(", ")}`);
   const imports = [
     ...(usesType ? ['import { Type } from "typebox";'] : []),
@@ -69,7 +78,7 @@ export function emitMethods(bundle: FlatBundle, version: string): string {
     "  [M in ServerNotificationMethod]: { method: M; params: ServerNotificationParams<M> };",
     "}[ServerNotificationMethod];",
   ].join("\n");
-  return tidy([header(version), imports, ...sections, notification].join("\n\n"));
+  return tidy([header(version, options.source), imports, ...sections, notification].join("\n\n"));
 }
 
 function readMethods(
@@ -77,6 +86,7 @@ function readMethods(
   direction: Direction,
   ref: (name: string) => string,
   usedOverrides: Set<string>,
+  overrides: Readonly<Record<string, string>>,
 ): Method[] {
   const union = bundle.definitions.get(direction.union);
   if (typeof union !== "object" || union.oneOf === undefined) throw new Error(`${direction.union} is not a oneOf`);
@@ -95,7 +105,7 @@ function readMethods(
         : translate(paramsSchema, ref);
     let result: Translation | undefined;
     if (direction.hasResult) {
-      const name = resultName(bundle, method, paramsSchema, usedOverrides);
+      const name = resultName(bundle, method, paramsSchema, usedOverrides, overrides);
       result = translate({ $ref: `#/definitions/${name}` }, ref);
     }
     const description = typeof arm.description === "string" ? arm.description.replace(SECTION_MARKER, "") : undefined;
@@ -108,8 +118,9 @@ function resultName(
   method: string,
   params: JsonSchema | undefined,
   usedOverrides: Set<string>,
+  overrides: Readonly<Record<string, string>>,
 ): string {
-  const override = RESULT_OVERRIDES[method];
+  const override = overrides[method];
   if (override !== undefined) {
     usedOverrides.add(method);
     if (!bundle.definitions.has(override)) throw new Error(`result ${override} of ${method} is not defined`);

@@ -14,5 +14,18 @@ export const RESULT_OVERRIDES: Readonly<Record<string, string>> = {
   "config/value/write": "ConfigWriteResponse",
   "configRequirements/read": "ConfigRequirementsReadResponse",
   "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
+  "modelProvider/default/set": "ConfigWriteResponse",
   "windowsSandbox/readiness": "WindowsSandboxReadinessResponse",
+};
+
+/**
+ * Results of experimental client requests (the `--experimental` schema) that are not named after their params.
+ * Inferred as the only `…Response` definition that fits the method's name; the generator fails when one is
+ * unused or missing, as for {@link RESULT_OVERRIDES}.
+ */
+export const EXPERIMENTAL_RESULT_OVERRIDES: Readonly<Record<string, string>> = {
+  "accountSession/list": "AccountSessionsResponse",
+  "memory/reset": "MemoryResetResponse",
+  "remoteControl/status/read": "RemoteControlStatusReadResponse",
+  "rollout/compress": "RolloutCompressResponse",
 };

@@ -104,14 +104,19 @@ class Translator {
   }
 
   private enumeration(schema: SchemaObject): Translation {
-    if (hasStructure(schema, ["enum", "type"])) throw new Error(`enum with constraints: ${JSON.stringify(schema)}`);
+    if (hasStructure(schema, ["enum", "type", "minimum"])) throw new Error(`enum with constraints: ${JSON.stringify(schema)}`);
     const values = schema.enum ?? [];
+    const minimum = schema["minimum"];
+    if (minimum !== undefined && !values.every((value) => typeof value === "number" && value >= Number(minimum))) {
+      throw new Error(`enum value below its minimum: ${JSON.stringify(schema)}`);
+    }
     const literals = values.map((value) => {
       if (value === null) return atom("Type.Null()", "null");
       if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
         throw new Error(`unsupported enum value ${JSON.stringify(value)}`);
       }
-      if (schema.type !== undefined && schema.type !== typeof value) {
+      const jsonType = Number.isInteger(value) && schema.type === "integer" ? "integer" : typeof value;
+      if (schema.type !== undefined && schema.type !== jsonType) {
         throw new Error(`enum value ${JSON.stringify(value)} does not match type ${JSON.stringify(schema.type)}`);
       }
       const literal = JSON.stringify(value);

@@ -70,7 +70,10 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #events = new AsyncEvents<CodexEventMap>((error, name) => {
     if (name !== "diagnostic") this.#diagnose({ kind: "listenerFailed", message: String(error), error });
   });
-  readonly #checks = new NotificationChecks((diagnostic) => this.#diagnose(diagnostic));
+  readonly #checks = new NotificationChecks(
+    (diagnostic) => this.#diagnose(diagnostic),
+    () => this.#metadata?.serverInfo.version,
+  );
   readonly #config: AppServerConfig;
   readonly #lifecycle: ActorRefFrom<ClientLifecycleMachine>;
   readonly #router: NotificationRouter;
@@ -107,6 +110,7 @@ export class AsyncCodex implements AsyncDisposable {
       handler: config.approvalHandler,
       timeoutMs: config.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       diagnose: (diagnostic) => this.#diagnose(diagnostic),
+      serverVersion: () => this.#metadata?.serverInfo.version,
     });
     this.#threads = new ResumableThreads({
       resume: (connection, threadId, settings) => requestCodex(connection.peer, "thread/resume", { ...settings, threadId }),
@@ -266,7 +270,7 @@ export class AsyncCodex implements AsyncDisposable {
   }
 
   /**
-   * Sends any client request of the protocol, typed by its method (all 109 of the pinned schema), after
+   * Sends any client request of the protocol, typed by its method (every client request of the pinned schema), after
    * starting the client if needed. With the `retry` option, reads are retried when the server is overloaded.
    *
    * @example
@@ -451,6 +455,7 @@ export class AsyncCodex implements AsyncDisposable {
       signal.throwIfAborted();
     }
     this.#metadata = connection.metadata;
+    this.#checks.checkServerVersion(connection.metadata.serverInfo.version);
     void connection.peer.closed.then((info) => this.#lost(connection, TransportClosedError.from(info)));
     return connection;
   }

@@ -26,16 +26,26 @@ export type ClientDiagnostic =
   | ProtocolDiagnostic
   | {
       /**
-       * `invalidNotification`: a notification failed its schema (it is still delivered);
+       * `invalidNotification`: a notification failed its schema, the pinned one and the oldest supported one's
+       * (it is still delivered; the message names the method, the fields and the server's version);
        * `unknownNotification`: a method the pinned protocol does not know (a newer server);
+       * `unsupportedServer`: the app-server is older than the oldest supported codex (once per client);
        * `droppedNotifications`: a bound was reached and deltas were dropped;
        * `listenerFailed`: an event listener threw; `machineError`: a machine's actor failed.
        */
-      readonly kind: "invalidNotification" | "unknownNotification" | "droppedNotifications" | "listenerFailed" | "machineError";
+      readonly kind:
+        | "invalidNotification"
+        | "unknownNotification"
+        | "unsupportedServer"
+        | "droppedNotifications"
+        | "listenerFailed"
+        | "machineError";
       readonly message: string;
       readonly atMs: number;
       readonly method?: string;
       readonly turnId?: string;
+      /** The app-server's version (`serverInfo.version`), when the diagnostic is about what it sent. */
+      readonly serverVersion?: string;
       readonly error?: unknown;
     };
 

@@ -55,7 +55,12 @@ export interface AppServerConfig {
   clientTitle?: string | undefined;
   /** `clientInfo.version`. Default: this package's version. */
   clientVersion?: string | undefined;
-  /** Ask for the experimental API surface (`capabilities.experimentalApi`). Default `true`. */
+  /**
+   * Ask for the experimental API (`capabilities.experimentalApi` in `initialize`): the server then accepts the
+   * methods and fields of the `--experimental` schema, typed in `codex-app-server/protocol/experimental`
+   * (call them with `experimentalRequests(codex).request(…)`). Default `false`: the stable protocol, which is
+   * what `codex.request()` is typed by; without it the server refuses experimental methods and fields.
+   */
   experimentalApi?: boolean | undefined;
   /** Notification methods the server should not send at all (`capabilities.optOutNotificationMethods`). */
   optOutNotificationMethods?: readonly string[] | undefined;

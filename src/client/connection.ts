@@ -54,7 +54,7 @@ export async function openConnection(config: AppServerConfig, listeners: Connect
         version: config.clientVersion ?? VERSION,
       },
       capabilities: {
-        experimentalApi: config.experimentalApi ?? true,
+        experimentalApi: config.experimentalApi ?? false,
         ...(config.optOutNotificationMethods === undefined
           ? {}
           : { optOutNotificationMethods: [...config.optOutNotificationMethods] }),

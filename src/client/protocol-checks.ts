@@ -8,7 +8,7 @@ let loaded: ProtocolChecks | undefined;
 
 /**
  * Loads the protocol's schema checks, once. They are loaded on first use rather than on import: building the
- * 770 TypeBox models takes most of the package's import time, and a client needs them only once it starts.
+ * TypeBox models of every definition takes most of the package's import time, and a client needs them only once it starts.
  *
  * @example
  * ```ts
@@ -29,6 +29,24 @@ export function loadProtocolChecks(): Promise<ProtocolChecks> {
  */
 export function protocolChecks(): ProtocolChecks | undefined {
   return loaded;
+}
+
+/** The schema checks of the oldest supported codex's protocol (`src/schema/oldest/validate.ts`). */
+export type OldestProtocolChecks = typeof import("../schema/oldest/validate.js");
+
+let loadingOldest: Promise<OldestProtocolChecks> | undefined;
+
+/**
+ * Loads the oldest supported codex's schema checks, once, when a message first fails the pinned schema: a
+ * message in the shape an older server in the supported range sends is accepted.
+ *
+ * @example
+ * ```ts
+ * const { checkOldestServerNotification } = await loadOldestProtocolChecks();
+ * ```
+ */
+export function loadOldestProtocolChecks(): Promise<OldestProtocolChecks> {
+  return (loadingOldest ??= import("../schema/oldest/validate.js"));
 }
 
 /** The server request methods of the pinned protocol (a test keeps this list equal to the method table). */

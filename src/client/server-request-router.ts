@@ -3,7 +3,7 @@ import type { ServerRequestContext } from "../rpc/server-request.js";
 import type { RequestId, ServerRequestMethod } from "../schema/index.js";
 import { abortable } from "./abortable.js";
 import { failClosedAnswer } from "./approval-handlers.js";
-import { loadProtocolChecks, SERVER_REQUEST_METHODS } from "./protocol-checks.js";
+import { loadOldestProtocolChecks, loadProtocolChecks, SERVER_REQUEST_METHODS } from "./protocol-checks.js";
 import type { ClientDiagnostic } from "./codex-events.js";
 import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
 
@@ -15,6 +15,8 @@ export interface ServerRequestRouterOptions {
   readonly timeoutMs: number;
   /** Reports handlers that threw, timed out or answered wrongly. */
   readonly diagnose: (diagnostic: Omit<Extract<ClientDiagnostic, { kind: "serverRequestFailed" }>, "atMs">) => void;
+  /** The app-server's version, named in the diagnostic of a request whose params do not fit the schema. */
+  readonly serverVersion?: (() => string | undefined) | undefined;
 }
 
 interface Pending {
@@ -81,8 +83,9 @@ export class ServerRequestRouter {
     const { threadId, turnId } = idsOf(params);
     const { checkServerRequest, checkServerRequestResult } = await loadProtocolChecks();
     const checked = checkServerRequest(method, params);
-    if (!checked.ok) {
-      this.#report(method, context.id, `its params do not fit the schema (${checked.errors.join("; ")}); declined`);
+    if (!checked.ok && !(await this.#olderShape(method, params))) {
+      const version = this.#options.serverVersion?.() ?? "unknown";
+      this.#report(method, context.id, `its params from codex ${version} do not fit the schema (${checked.errors.join("; ")}); declined`);
       return failClosedAnswer({ method });
     }
     const handler = (threadId === null ? undefined : this.#threadHandlers.get(threadId)) ?? this.#options.handler;
@@ -119,6 +122,15 @@ export class ServerRequestRouter {
       // A restarted app-server numbers its requests from the start again: forget only this request's entry.
       if (this.#pending.get(context.id)?.controller === controller) this.#pending.delete(context.id);
       controller.abort(new Error(`request ${context.id} is settled`));
+    }
+  }
+
+  /** Whether params that fail the pinned schema have the shape the oldest supported codex sends. */
+  async #olderShape(method: string, params: unknown): Promise<boolean> {
+    try {
+      return (await loadOldestProtocolChecks()).checkOldestServerRequest(method, params).ok;
+    } catch {
+      return false;
     }
   }
 

@@ -28,11 +28,19 @@ export interface ResolveCodexBinaryOptions {
 }
 
 /**
- * Finds the `codex` executable to start: `codexBin` when given (it must exist), else the native binary of the
+ * The environment variable naming the codex executable to start when `codexBin` is not given. CI sets it to run
+ * the end-to-end tests against the oldest supported codex (`npm run test:e2e:oldest`).
+ */
+const CODEX_BIN_ENV = "CODEX_APP_SERVER_BIN";
+
+/**
+ * Finds the `codex` executable to start: `codexBin` when given (it must exist), else — unless `from` is given —
+ * the path in the `CODEX_APP_SERVER_BIN` environment variable when set, else the native binary of the
  * installed `@openai/codex` platform package (one process less and ~40 ms faster to start than the npm
  * wrapper), else the wrapper script `@openai/codex/bin/codex.js`.
  *
- * @throws {BinaryNotFoundError} when `codexBin` does not exist or `@openai/codex` is not installed.
+ * @throws {BinaryNotFoundError} when `codexBin` (or `CODEX_APP_SERVER_BIN`) names no executable, or
+ * `@openai/codex` is not installed.
  * @example
  * ```ts
  * const bin = resolveCodexBinary();             // the pinned @openai/codex binary
@@ -40,24 +48,9 @@ export interface ResolveCodexBinaryOptions {
  * ```
  */
 export function resolveCodexBinary(options: ResolveCodexBinaryOptions = {}): string {
-  if (options.codexBin !== undefined) {
-    const path = options.codexBin;
-    if (!existsSync(path)) {
-      throw new BinaryNotFoundError(
-        `codexBin ${JSON.stringify(path)} does not exist: point codexBin at a codex executable, or leave it unset to use the installed @openai/codex package.`,
-        { path },
-      );
-    }
-    try {
-      accessSync(path, constants.X_OK);
-    } catch (cause) {
-      throw new BinaryNotFoundError(
-        `codexBin ${JSON.stringify(path)} is not executable: check its permissions (chmod +x).`,
-        { path, cause },
-      );
-    }
-    return path;
-  }
+  if (options.codexBin !== undefined) return checkExecutable(options.codexBin, "codexBin");
+  const fromEnv = options.from === undefined ? process.env[CODEX_BIN_ENV] : undefined;
+  if (fromEnv !== undefined && fromEnv !== "") return checkExecutable(fromEnv, `the ${CODEX_BIN_ENV} environment variable`);
   const require = createRequire(options.from ?? import.meta.url);
   const target = PLATFORM_TARGETS[`${process.platform}-${process.arch}`];
   if (target !== undefined) {
@@ -77,4 +70,22 @@ export function resolveCodexBinary(options: ResolveCodexBinaryOptions = {}): str
       { cause },
     );
   }
+}
+
+function checkExecutable(path: string, source: string): string {
+  if (!existsSync(path)) {
+    throw new BinaryNotFoundError(
+      `${source} names ${JSON.stringify(path)}, which does not exist: point it at a codex executable, or leave it unset to use the installed @openai/codex package.`,
+      { path },
+    );
+  }
+  try {
+    accessSync(path, constants.X_OK);
+  } catch (cause) {
+    throw new BinaryNotFoundError(
+      `${source} names ${JSON.stringify(path)}, which is not executable: check its permissions (chmod +x).`,
+      { path, cause },
+    );
+  }
+  return path;
 }

@@ -37,6 +37,7 @@ function snippets(): Snippet[] {
       const line = text.slice(0, match.index).split("\n").length;
       let code = (match[1] ?? "")
         .replaceAll('"codex-app-server/testing"', '"../../../src/testing/index.js"')
+        .replaceAll('"codex-app-server/protocol/experimental"', '"../../../src/schema/experimental/index.js"')
         .replaceAll('"codex-app-server/protocol"', '"../../../src/schema/index.js"')
         .replaceAll('"codex-app-server"', '"../../../src/index.js"');
       const assumed = Object.entries(ASSUMED)

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
@@ -25,6 +23,7 @@ import {
   type OfflineEnvironment,
   type RecordedRequest,
 } from "../../src/testing/index.js";
+import { testedCodexVersion } from "../support/codex-version.js";
 import { offlineClient } from "../support/offline-client.js";
 import { killProcessesUsingHome, processesUsingHome } from "../support/processes.js";
 import type { WireLog } from "../support/wire-log.js";
@@ -49,11 +48,6 @@ let firstThreadId = "";
 function echo(request: RecordedRequest) {
   if (requestKind(request) === "compaction") return textReply("Summary: the user tested the client.");
   return textReply(`echo: ${inputTexts(request).at(-1) ?? ""}`, { deltas: 3 });
-}
-
-function codexPackageVersion(): string {
-  const path = createRequire(import.meta.url).resolve("@openai/codex/package.json");
-  return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version;
 }
 
 /** The requests the provider received from `from` on (`from` = the count before the action). */
@@ -95,7 +89,7 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     try {
       await codex.start();
       const { userAgent, serverInfo } = codex.metadata;
-      assert.deepEqual(serverInfo, { name: userAgent.slice(0, userAgent.indexOf("/")), version: codexPackageVersion() });
+      assert.deepEqual(serverInfo, { name: userAgent.slice(0, userAgent.indexOf("/")), version: testedCodexVersion() });
       assert.equal(codex.metadata.codexHome, home);
       running = processesUsingHome(home);
       assert.ok(running.length > 0, "the app-server runs with this CODEX_HOME");

@@ -4,12 +4,14 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { testedCodexVersionPattern } from "../support/codex-version.js";
 
 // Every example (and the demo) runs as its own process, offline, two at a time, and must exit 0, print what
 // it promises, and leave no app-server behind.
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const RUN_TIMEOUT_MS = 60_000;
+const V = testedCodexVersionPattern();
 const hasSyncClient = "Codex" in (await import("../../src/index.js"));
 
 interface Run {
@@ -89,7 +91,7 @@ const EXAMPLES: readonly ExampleCase[] = [
   {
     file: "examples/01-quickstart.ts",
     check: ({ stdout }) => {
-      assert.match(stdout, /^Server: \S+ 0\.169\.0$/m);
+      assert.match(stdout, new RegExp(`^Server: \\S+ ${V}$`, "m"));
       assert.match(stdout, /^Thread: [0-9a-f-]{36}$/m);
       assert.match(stdout, /^Text: Hello! I'm Codex, and I'm ready to help with your code\.$/m);
     },
@@ -119,7 +121,7 @@ const EXAMPLES: readonly ExampleCase[] = [
   {
     file: "examples/04-models-and-metadata.ts",
     check: ({ stdout }) => {
-      assert.match(stdout, /^server: \S+ 0\.169\.0$/m);
+      assert.match(stdout, new RegExp(`^server: \\S+ ${V}$`, "m"));
       assert.match(stdout, /^platform: \S+ \S+$/m);
       assert.match(stdout, /^page 1: \S+/m);
       assert.match(stdout, /^page 2: \S+/m, "the listing goes on to a second page with the cursor");
@@ -170,10 +172,10 @@ const EXAMPLES: readonly ExampleCase[] = [
     file: "examples/09-async-parity.ts",
     skip: hasSyncClient ? false : "the synchronous Codex is not exported from src/index.ts yet (issue 7)",
     check: ({ stdout }) => {
-      assert.match(stdout, /^sync\.server: \S+ 0\.169\.0$/m);
+      assert.match(stdout, new RegExp(`^sync\\.server: \\S+ ${V}$`, "m"));
       assert.match(stdout, /^sync\.turn: \S+ completed$/m);
       assert.match(stdout, /^sync\.text: Hello from the synchronous client\.$/m);
-      assert.match(stdout, /^async\.server: \S+ 0\.169\.0$/m);
+      assert.match(stdout, new RegExp(`^async\\.server: \\S+ ${V}$`, "m"));
       assert.match(stdout, /^async\.turn: \S+ completed$/m);
       assert.match(stdout, /^async\.text: Hello from the asynchronous client\.$/m);
     },
@@ -299,7 +301,7 @@ describe("every example runs offline and prints what it promises", { concurrency
     assertClean(run);
     const { stdout } = run;
     assert.match(stdout, /^client\s+idle → starting$/m);
-    assert.match(stdout, /^client\s+starting → ready\s+codex 0\.169\.0 on \S+$/m);
+    assert.match(stdout, new RegExp(`^client\\s+starting → ready\\s+codex ${V} on \\S+$`, "m"));
     assert.match(stdout, /^turn\s+\S+\s+running\.started$/m);
     assert.match(stdout, /^turn\s+running\.started → running\.streaming$/m);
     assert.match(stdout, /^codex\s+Hello from the real codex app-server! .* Run `npm run example` to see how\.$/m);

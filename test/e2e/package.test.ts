@@ -4,6 +4,8 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
+import * as experimental from "../../src/schema/experimental/index.js";
+import { clientRequests, serverNotifications, serverRequests } from "../../src/schema/index.js";
 
 const run = promisify(execFile);
 const root = new URL("../..", import.meta.url).pathname;
@@ -24,6 +26,7 @@ test("npm pack gives a tarball that works when installed into an empty folder", 
         'const protocol = await import("codex-app-server/protocol");',
         'const api = await import("codex-app-server");',
         'const testing = await import("codex-app-server/testing");',
+        'const experimental = await import("codex-app-server/protocol/experimental");',
         "console.log(JSON.stringify({",
         "  clientRequests: Object.keys(protocol.clientRequests).length,",
         "  serverRequests: Object.keys(protocol.serverRequests).length,",
@@ -32,19 +35,26 @@ test("npm pack gives a tarball that works when installed into an empty folder", 
         "  asyncCodex: typeof api.AsyncCodex,",
         "  version: api.VERSION,",
         "  kit: typeof testing.createOfflineEnvironment,",
+        "  experimentalRequests: Object.keys(experimental.clientRequests).length,",
+        "  experimentalView: typeof experimental.experimentalRequests,",
+        "  sharedDefinition: experimental.AbsolutePathBuf === protocol.AbsolutePathBuf,",
         "}));",
       ].join("\n"),
     );
     const { stdout } = await run(process.execPath, ["check.mjs"], { cwd: app, timeout: 30_000 });
     assert.deepEqual(JSON.parse(stdout), {
-      clientRequests: 109,
-      serverRequests: 10,
-      notifications: 86,
+      clientRequests: Object.keys(clientRequests).length,
+      serverRequests: Object.keys(serverRequests).length,
+      notifications: Object.keys(serverNotifications).length,
       threadStartParams: "object",
       asyncCodex: "function",
       version: "0.1.0",
       kit: "function",
+      experimentalRequests: Object.keys(experimental.clientRequests).length,
+      experimentalView: "function",
+      sharedDefinition: true,
     });
+    assert.ok(Object.keys(experimental.clientRequests).length > Object.keys(clientRequests).length);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

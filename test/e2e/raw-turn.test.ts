@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createOfflineEnvironment, inputTexts, textReply } from "../../src/testing/index.js";
+import { testedCodexVersionPattern } from "../support/codex-version.js";
 import { checkReceived } from "./message-check.js";
 import { RawPeer } from "./raw-peer.js";
 
@@ -27,7 +28,7 @@ test(
         clientInfo: { name: "raw_turn_test", title: "Raw turn test", version: "0.0.0" },
         capabilities: { experimentalApi: true },
       });
-      assert.match(init.userAgent, /^raw_turn_test\/0\.169\.0 /);
+      assert.match(init.userAgent, new RegExp(`^raw_turn_test/${testedCodexVersionPattern()} `));
       assert.equal(init.codexHome, offline.home.path);
       peer.notify("initialized");
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { IsSchema } from "typebox";
 import {
   checkClientRequestParams,
@@ -15,11 +17,21 @@ import {
   type Notification,
 } from "../../src/schema/index.js";
 
-test("the method tables hold 109 client requests, 10 server requests, 86 server notifications and 1 client notification", () => {
-  assert.equal(Object.keys(clientRequests).length, 109);
-  assert.equal(Object.keys(serverRequests).length, 10);
-  assert.equal(Object.keys(serverNotifications).length, 86);
+const BUNDLE = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../../schema/codex_app_server_protocol.schemas.json", import.meta.url)), "utf8"),
+) as { definitions: Record<string, { oneOf?: { properties: { method: { enum: string[] } } }[] }> & { v2: object } };
+
+function bundleMethods(union: string): string[] {
+  return (BUNDLE.definitions[union]?.oneOf ?? []).map((arm) => arm.properties.method.enum[0] ?? "");
+}
+
+test("the method tables hold every method of the bundle's four unions, in the bundle's order", () => {
+  assert.deepEqual(Object.keys(clientRequests), bundleMethods("ClientRequest"));
+  assert.deepEqual(Object.keys(serverRequests), bundleMethods("ServerRequest"));
+  assert.deepEqual(Object.keys(serverNotifications), bundleMethods("ServerNotification"));
   assert.deepEqual(Object.keys(clientNotifications), ["initialized"]);
+  assert.ok(Object.keys(clientRequests).includes("modelProvider/default/set"));
+  assert.ok(Object.keys(serverNotifications).includes("thread/search/partial"));
 });
 
 test("every method has a params schema, and every request a result schema", () => {
@@ -42,13 +54,15 @@ test("results that are not named after their params come from the hand-kept map"
   assert.equal(clientRequests["config/value/write"].result, definitions.ConfigWriteResponse);
   assert.equal(clientRequests["config/batchWrite"].result, definitions.ConfigWriteResponse);
   assert.equal(clientRequests["account/logout"].result, definitions.LogoutAccountResponse);
+  assert.equal(clientRequests["modelProvider/default/set"].result, definitions.ConfigWriteResponse);
   assert.equal(clientRequests["thread/start"].result, definitions.ThreadStartResponse);
   assert.equal(serverRequests["item/commandExecution/requestApproval"].result, definitions.CommandExecutionRequestApprovalResponse);
 });
 
-test("the protocol has 770 definitions, each a schema", () => {
+test("the protocol has every definition of the bundle (v2 flattened in), each a schema", () => {
   const names = Object.keys(definitions);
-  assert.equal(names.length, 770);
+  const expected = new Set([...Object.keys(BUNDLE.definitions).filter((name) => name !== "v2"), ...Object.keys(BUNDLE.definitions.v2)]);
+  assert.deepEqual(new Set(names), expected);
   for (const name of names) assert.ok(IsSchema(definitions[name as keyof typeof definitions]), name);
 });
 

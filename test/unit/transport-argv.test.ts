@@ -58,6 +58,25 @@ describe("appServerArgv", () => {
     );
   });
 
+  test("CODEX_APP_SERVER_BIN chooses the binary when codexBin is not given, and must name an executable", () => {
+    const saved = process.env["CODEX_APP_SERVER_BIN"];
+    try {
+      process.env["CODEX_APP_SERVER_BIN"] = nativeBin;
+      assert.equal(appServerArgv()[0], nativeBin);
+      assert.equal(appServerArgv({ codexBin: wrapper })[1], wrapper, "codexBin wins over the variable");
+      const missing = join(dir, "no-such-codex");
+      process.env["CODEX_APP_SERVER_BIN"] = missing;
+      assert.throws(
+        () => appServerArgv(),
+        (error: unknown) =>
+          error instanceof BinaryNotFoundError && error.path === missing && error.message.includes("CODEX_APP_SERVER_BIN"),
+      );
+    } finally {
+      if (saved === undefined) delete process.env["CODEX_APP_SERVER_BIN"];
+      else process.env["CODEX_APP_SERVER_BIN"] = saved;
+    }
+  });
+
   test("without codexBin, the installed @openai/codex native binary is used", () => {
     const [command, ...args] = appServerArgv();
     assert.match(command!, /@openai\/codex-[a-z0-9-]+\/vendor\/[^/]+\/bin\/codex(\.exe)?$/);
