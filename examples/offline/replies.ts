@@ -171,6 +171,7 @@ export const exampleScripts = {
       textReply("Looked around; nothing changed."),
     ],
   },
+  "19-experimental-api": {},
 } satisfies Record<string, ExampleScript>;
 
 /** The examples that have a scripted model. */

@@ -280,6 +280,14 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^readOnly turn: completed in \d+ ms \(started \d{10}, \d+ s to complete\)$/m);
     },
   },
+  {
+    file: "examples/19-experimental-api.ts",
+    check: ({ stdout }) => {
+      assert.match(stdout, new RegExp(`^server: \\S+ ${V}$`, "m"));
+      assert.match(stdout, /^collaboration modes: \S.*$/m);
+      assert.match(stdout, /^without the capability: \w+Error — .*experimentalApi/m);
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {
