@@ -1,5 +1,5 @@
 /**
- * Lists what each entry point of the package exports (`.`, `./protocol`, `./testing`), one line per name with
+ * Lists what each entry point of the package exports (`.`, `./protocol`, `./protocol/experimental`, `./testing`), one line per name with
  * its kind, and keeps `docs/exports.md` in step with it: the public surface, decided on purpose, where every
  * change shows up as a diff. `test/docs/exports.test.ts` fails when the file and the code disagree.
  *
@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const ENTRY_POINTS: ReadonlyArray<{ readonly entry: string; readonly source: string }> = [
   { entry: "codex-app-server", source: "src/index.ts" },
   { entry: "codex-app-server/protocol", source: "src/schema/index.ts" },
+  { entry: "codex-app-server/protocol/experimental", source: "src/schema/experimental/index.ts" },
   { entry: "codex-app-server/testing", source: "src/testing/index.ts" },
 ];
 

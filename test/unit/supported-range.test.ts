@@ -51,8 +51,8 @@ test("a server below the range gets one diagnostic; an older shape is delivered 
   const diagnostics: ClientDiagnostic[] = [];
   const notifications: string[] = [];
   await using codex = new AsyncCodex({ transport: server.transport });
-  codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
-  codex.events.on("notification", ({ data }) => void notifications.push(data.method));
+  codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
+  codex.on("notification", ({ data }) => void notifications.push(data.method));
   await codex.start();
   await codex.start();
   assert.deepEqual(
