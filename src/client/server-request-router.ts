@@ -32,6 +32,32 @@ function idsOf(params: unknown): { threadId: string | null; turnId: string | nul
 }
 
 /**
+ * Whether `value` is JSON data that serializes as it reads: strings, finite numbers, booleans, `null`, arrays
+ * and plain objects of those (`undefined` properties allowed, they are left out), with no getter, `toJSON`,
+ * class instance, function, symbol or bigint anywhere.
+ */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object") return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (prototype !== Array.prototype) return false;
+  } else if (prototype !== Object.prototype && prototype !== null) {
+    return false;
+  }
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+    if (!("value" in descriptor) || key === "toJSON") return false;
+    if (Array.isArray(value) && key === "length") continue;
+    if (descriptor.value === undefined && !Array.isArray(value)) continue;
+    if (!isPlainData(descriptor.value, depth + 1)) return false;
+  }
+  return true;
+}
+
+/**
  * Answers the app-server's requests: picks the thread's handler, else the client's, else the fail-closed
  * default; gives it a signal that fires when the turn ends, the server resolves the request
  * (`serverRequest/resolved`) or the connection closes; bounds it in time; checks its answer against the
@@ -105,8 +131,15 @@ export class ServerRequestRouter {
       signal,
     } as ServerRequest;
     try {
-      const answer = await abortable(Promise.resolve(handler(request)), signal);
-      if (answer === undefined) return failClosedAnswer(request);
+      const given = await abortable(Promise.resolve(handler(request)), signal);
+      if (given === undefined) return failClosedAnswer(request);
+      // What is checked is what is sent: plain JSON data only. A toJSON, a getter or a class could make the
+      // wire say something else than the object that was checked (a decline sent as an accept).
+      if (!isPlainData(given)) {
+        this.#report(method, context.id, "the handler's answer is not plain JSON data (a toJSON, a getter, a class, a function); declined");
+        return failClosedAnswer(request);
+      }
+      const answer = JSON.parse(JSON.stringify(given)) as ServerRequestAnswer;
       const valid = checkServerRequestResult(method, answer);
       if (!valid.ok) {
         this.#report(method, context.id, `the handler's answer does not fit the schema (${valid.errors.join("; ")}); declined`);
