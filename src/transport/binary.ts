@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
 
 const PLATFORM_TARGETS: Record<string, { pkg: string; triple: string }> = {
@@ -21,7 +21,12 @@ const PLATFORM_TARGETS: Record<string, { pkg: string; triple: string }> = {
  * ```
  */
 export interface ResolveCodexBinaryOptions {
-  /** An explicit path to a `codex` executable; it must exist and be executable. */
+  /**
+   * An explicit `codex` executable; it must exist and be executable. A path with a folder in it (absolute, or
+   * relative to this process's working directory, never the app-server's `cwd`) or a bare name looked up on
+   * this process's `PATH` (never in the current directory); either way symlinks are resolved, and the real
+   * absolute path is what runs.
+   */
   codexBin?: string | undefined;
   /** Where to resolve `@openai/codex` from (a file or folder path); defaults to this package's location. */
   from?: string | undefined;
@@ -34,8 +39,10 @@ export interface ResolveCodexBinaryOptions {
 const CODEX_BIN_ENV = "CODEX_APP_SERVER_BIN";
 
 /**
- * Finds the `codex` executable to start: `codexBin` when given (it must exist), else — unless `from` is given —
- * the path in the `CODEX_APP_SERVER_BIN` environment variable when set, else the native binary of the
+ * Finds the `codex` executable to start, as a real absolute path: `codexBin` when given (it must exist; a
+ * relative path is resolved against this process's working directory, a bare name on `PATH` only, symlinks
+ * to their target), else — unless `from` is given — the path in the `CODEX_APP_SERVER_BIN` environment
+ * variable when set (the same way), else the native binary of the
  * installed `@openai/codex` platform package (one process less and ~40 ms faster to start than the npm
  * wrapper), else the wrapper script `@openai/codex/bin/codex.js`.
  *
@@ -72,20 +79,52 @@ export function resolveCodexBinary(options: ResolveCodexBinaryOptions = {}): str
   }
 }
 
-function checkExecutable(path: string, source: string): string {
-  if (!existsSync(path)) {
+/** The real absolute path of a codex executable the user named (`source` says where: `codexBin`, the variable). */
+function checkExecutable(given: string, source: string): string {
+  const hasFolder = given.includes("/") || given.includes(sep);
+  const candidate = hasFolder ? resolve(given) : findOnPath(given);
+  if (candidate === undefined) {
     throw new BinaryNotFoundError(
-      `${source} names ${JSON.stringify(path)}, which does not exist: point it at a codex executable, or leave it unset to use the installed @openai/codex package.`,
-      { path },
+      `${source} names ${JSON.stringify(given)}, a bare name that is not on PATH (it is never looked for in the current directory): give an absolute path, a path with a folder (./bin/codex), or put it on PATH.`,
+      { path: given },
     );
   }
+  const shown = candidate === given ? JSON.stringify(given) : `${JSON.stringify(given)} (${candidate})`;
+  if (!existsSync(candidate)) {
+    throw new BinaryNotFoundError(
+      `${source} names ${shown}, which does not exist: point it at a codex executable, or leave it unset to use the installed @openai/codex package.`,
+      { path: candidate },
+    );
+  }
+  const real = realpathSync(candidate);
   try {
-    accessSync(path, constants.X_OK);
+    if (!statSync(real).isFile()) throw new Error(`${real} is not a file`);
+    accessSync(real, constants.X_OK);
   } catch (cause) {
     throw new BinaryNotFoundError(
-      `${source} names ${JSON.stringify(path)}, which is not executable: check its permissions (chmod +x).`,
-      { path, cause },
+      `${source} names ${shown}${real === candidate ? "" : ` → ${real}`}, which is not an executable file: check the path and its permissions (chmod +x).`,
+      { path: real, cause },
     );
   }
-  return path;
+  return real;
+}
+
+/** A bare program name on this process's PATH; relative PATH entries (`.`, empty) are skipped: they mean the current directory. */
+function findOnPath(name: string): string | undefined {
+  const names = process.platform === "win32" ? [name, `${name}.exe`, `${name}.cmd`] : [name];
+  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
+    if (folder === "" || !isAbsolute(folder)) continue;
+    for (const file of names) {
+      const path = join(folder, file);
+      try {
+        if (statSync(path).isFile()) {
+          accessSync(path, constants.X_OK);
+          return path;
+        }
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
 }
