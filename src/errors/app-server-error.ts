@@ -1,3 +1,5 @@
+import { redactSecrets } from "./redact.js";
+
 /**
  * The root of every error this library throws. `instanceof AppServerError` catches them all.
  *
@@ -17,7 +19,8 @@
 export class AppServerError extends Error {
   override name = "AppServerError";
 
+  /** The message is stored with secrets redacted (API keys, credentials, tokens: see `redactSecrets`). */
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(redactSecrets(message), options);
   }
 }

@@ -1,3 +1,4 @@
+import { redactSecrets } from "./redact.js";
 import { AppServerError } from "./app-server-error.js";
 
 /**
@@ -40,7 +41,7 @@ export class JsonRpcError extends AppServerError {
   override name = "JsonRpcError";
   /** The JSON-RPC error code, e.g. `-32600`. */
   readonly code: number;
-  /** The error's `message` member as on the wire. */
+  /** The error's `message` member as on the wire, secrets redacted. */
   readonly rpcMessage: string;
   /** The error's `data` member, if any. */
   readonly data: unknown;
@@ -53,7 +54,7 @@ export class JsonRpcError extends AppServerError {
     const threadId = threadIdOf(options?.params);
     super(describe(code, options?.shownMessage ?? message, options?.method, threadId, options?.hint), options);
     this.code = code;
-    this.rpcMessage = message;
+    this.rpcMessage = redactSecrets(message);
     this.data = data;
     this.method = options?.method;
     this.threadId = threadId;

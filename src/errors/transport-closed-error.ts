@@ -1,3 +1,4 @@
+import { redactSecrets } from "./redact.js";
 import { AppServerError } from "./app-server-error.js";
 
 /**
@@ -95,7 +96,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
     this.reason = options?.reason ?? "closed";
     this.exitCode = options?.exitCode ?? null;
     this.signal = options?.signal ?? null;
-    this.stderrTail = options?.stderrTail ?? "";
+    this.stderrTail = redactSecrets(options?.stderrTail ?? "");
     this.method = options?.method;
   }
 

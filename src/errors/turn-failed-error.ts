@@ -1,3 +1,4 @@
+import { redactSecrets } from "./redact.js";
 import type { Turn } from "../schema/index.js";
 import { AppServerError } from "./app-server-error.js";
 
@@ -16,14 +17,14 @@ import { AppServerError } from "./app-server-error.js";
  */
 export class TurnFailedError extends AppServerError {
   override name = "TurnFailedError";
-  /** The failed turn, as the server reported it. */
+  /** The failed turn, as the server reported it (its error message with secrets redacted). */
   readonly turn: Turn;
   readonly threadId: string;
 
   constructor(threadId: string, turn: Turn) {
     const reason = turn.error?.message ?? "the server gave no reason";
     super(`turn ${turn.id} on thread ${threadId} failed: ${reason}`);
-    this.turn = turn;
+    this.turn = turn.error === null || turn.error === undefined ? turn : { ...turn, error: { ...turn.error, message: redactSecrets(turn.error.message) } };
     this.threadId = threadId;
   }
 }

@@ -1,3 +1,5 @@
+import { redactSecrets } from "../errors/redact.js";
+
 /** What every diagnostic has: its kind, a sentence for people, and when it happened (`Date.now()`). */
 export interface DiagnosticBase {
   readonly kind: string;
@@ -58,7 +60,7 @@ export type TransportDiagnostic =
 const EXCERPT_CHARS = 200;
 
 /**
- * The first characters of `text`, for a diagnostic.
+ * The first characters of `text`, for a diagnostic, with secrets redacted (see {@link redactSecrets}).
  *
  * @example
  * ```ts
@@ -66,5 +68,5 @@ const EXCERPT_CHARS = 200;
  * ```
  */
 export function excerptOf(text: string): string {
-  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+  return redactSecrets(text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
 }

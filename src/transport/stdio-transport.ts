@@ -10,6 +10,7 @@ import { appServerArgv, type AppServerArgvOptions } from "./app-server-argv.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
 import { killOnExit } from "./kill-on-exit.js";
 import { OWN_PROCESS_GROUP, signalProcessTree } from "./process-tree.js";
+import { redactSecrets, rememberSecrets, secretValuesOf } from "../errors/redact.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
 
@@ -56,6 +57,8 @@ export class StdioTransport implements Transport {
   readonly #writer: JsonLinesWriter;
   readonly #stderr: StderrTail;
   readonly #options: StdioTransportOptions;
+  /** The secret values of the app-server's environment: redacted from the stderr tail errors carry. */
+  readonly #secrets: readonly string[];
   readonly #exited: Promise<void>;
   readonly #ended: Promise<TransportCloseInfo>;
   #listener: TransportListener | undefined;
@@ -78,9 +81,12 @@ export class StdioTransport implements Transport {
     const argv = appServerArgv(options);
     const [command, ...args] = argv as [string, ...string[]];
     if (options.cwd !== undefined) checkWorkingDirectory(options.cwd);
+    const env = mergeEnv(options.env);
+    const secrets = secretValuesOf(env);
+    rememberSecrets(secrets);
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: mergeEnv(options.env),
+      env,
       stdio: ["pipe", "pipe", "pipe"],
       detached: OWN_PROCESS_GROUP,
       windowsHide: true,
@@ -90,11 +96,17 @@ export class StdioTransport implements Transport {
     } catch (error) {
       throw startError(command, error as NodeJS.ErrnoException);
     }
-    return new StdioTransport(child, argv, options);
+    return new StdioTransport(child, argv, options, secrets);
   }
 
-  private constructor(child: ChildProcessWithoutNullStreams, argv: readonly string[], options: StdioTransportOptions) {
+  private constructor(
+    child: ChildProcessWithoutNullStreams,
+    argv: readonly string[],
+    options: StdioTransportOptions,
+    secrets: readonly string[],
+  ) {
     this.#child = child;
+    this.#secrets = secrets;
     this.pid = child.pid!;
     this.argv = argv;
     this.#options = options;
@@ -196,7 +208,7 @@ export class StdioTransport implements Transport {
       reason: this.#exitReason,
       exitCode: this.#child.exitCode,
       signal: this.#child.signalCode,
-      stderrTail: this.#stderr.text(),
+      stderrTail: redactSecrets(this.#stderr.text(), this.#secrets),
     };
     const listener = this.#listener;
     this.#listener = undefined;
