@@ -96,7 +96,14 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
       await withAppServer({ ...config, env }, async (_codex, pid) => {
         const expected: Record<string, string> = {};
         for (const [name, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) expected[name] = value;
-        assert.deepEqual(environmentOf(pid), expected);
+        const actual = environmentOf(pid);
+        // Names only in the failure message: the values may be secrets.
+        const extra = Object.keys(actual).filter((name) => !(name in expected));
+        const missing = Object.keys(expected).filter((name) => !(name in actual));
+        const changed = Object.keys(expected).filter((name) => name in actual && actual[name] !== expected[name]);
+        assert.deepEqual({ extra, missing, changed }, { extra: [], missing: [], changed: [] });
+        assert.equal(actual.RELIABILITY_INHERITED, "from the parent");
+        assert.equal(actual.RELIABILITY_ADDED, "from config");
       });
     } finally {
       delete process.env.RELIABILITY_INHERITED;
