@@ -37,7 +37,7 @@ describe("security: secrets never appear in error messages or diagnostics", { ti
       onStderr: (text) => (stderr += text),
       requestTimeoutMs: 10_000,
     });
-    codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+    codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
     const error = await codex.start().then(
       () => assert.fail("the leaky app-server cannot start"),
       (caught: unknown) => caught as Error,
@@ -66,7 +66,7 @@ describe("security: secrets never appear in error messages or diagnostics", { ti
     );
     const diagnostics: ClientDiagnostic[] = [];
     const codex = new AsyncCodex(offlineClientConfig(offline));
-    codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+    codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
     try {
       const thread = await codex.threadStart();
       const error = await thread.run("hi").then(

@@ -149,7 +149,6 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
         ? { decision: "accept" as const }
         : undefined;
     const codex = new AsyncCodex(offlineClientConfig(offline, { approvalHandler: approve, requestTimeoutMs: 60_000 }));
-    const clientListenersBefore = codex.events.listenerCount();
     const figures: Figures = { turns: 0, byKind: {}, notifications: 0, deltas: 0, agentMessages: 0, steerTooLate: 0, heapMiB: [], heapGrowthPer1000TurnsMiB: 0, durationS: 0 };
     /** Turns whose machine did not reach a final state (handles are not kept: the heap figure would count them). */
     const unfinishedMachines: string[] = [];
@@ -214,7 +213,7 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
     }
 
     // Back to the baseline.
-    assert.equal(codex.events.listenerCount(), clientListenersBefore, "client event listeners");
+    assert.equal(codex.lifecycle.getSnapshot().value, "closed", "the client's machine ended closed");
     assert.deepEqual(["exit", "SIGINT", "SIGTERM", "SIGHUP"].map((e) => process.listenerCount(e)), processListenersBefore, "process listeners");
     let left = codexDescendants();
     for (let i = 0; i < 100 && left.length > 0; i += 1) {
