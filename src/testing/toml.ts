@@ -1,3 +1,5 @@
+import { stringify } from "smol-toml";
+
 /**
  * A TOML value as the offline config uses them: strings, numbers, booleans, arrays and nested tables.
  *
@@ -23,7 +25,8 @@ export interface TomlTable {
 }
 
 /**
- * Writes a table as TOML: plain keys first, then each sub-table under its own `[dotted.header]`.
+ * Writes a table as TOML (with `smol-toml`): plain keys first, then each sub-table under its own
+ * `[dotted.header]`; `undefined` values are left out.
  *
  * @example
  * ```ts
@@ -32,9 +35,7 @@ export interface TomlTable {
  * ```
  */
 export function stringifyToml(table: TomlTable): string {
-  const lines: string[] = [];
-  writeTable(table, [], lines);
-  return `${lines.join("\n").trim()}\n`;
+  return `${stringify(table).trim()}\n`;
 }
 
 /**
@@ -53,39 +54,6 @@ export function mergeToml(base: TomlTable, extra: TomlTable): TomlTable {
     out[key] = isTable(value) && isTable(current) ? mergeToml(current, value) : value;
   }
   return out;
-}
-
-function writeTable(table: TomlTable, path: string[], lines: string[]): void {
-  const entries = Object.entries(table).filter((entry): entry is [string, TomlValue] => entry[1] !== undefined);
-  const plain = entries.filter(([, value]) => !isTable(value));
-  const tables = entries.filter(([, value]) => isTable(value)) as [string, TomlTable][];
-  if (path.length > 0 && (plain.length > 0 || tables.length === 0)) {
-    lines.push("", `[${path.map(key).join(".")}]`);
-  }
-  for (const [name, value] of plain) lines.push(`${key(name)} = ${scalar(value)}`);
-  for (const [name, value] of tables) writeTable(value, [...path, name], lines);
-}
-
-function scalar(value: TomlValue): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new RangeError(`TOML numbers must be finite, got ${value}`);
-    return String(value);
-  }
-  if (typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return `[${value.map((item: TomlValue) => (isTable(item) ? inlineTable(item) : scalar(item))).join(", ")}]`;
-  return inlineTable(value as TomlTable);
-}
-
-function inlineTable(table: TomlTable): string {
-  const parts = Object.entries(table)
-    .filter((entry): entry is [string, TomlValue] => entry[1] !== undefined)
-    .map(([name, value]) => `${key(name)} = ${scalar(value)}`);
-  return `{ ${parts.join(", ")} }`;
-}
-
-function key(name: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
 }
 
 function isTable(value: unknown): value is TomlTable {
