@@ -37,7 +37,7 @@ export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTI
  * @throws {InvalidInputError} naming the first wrong option, or an option the sync client cannot take.
  * @example
  * ```ts
- * checkCodexConfig({ requestTimeoutMs: 0 }); // throws: `requestTimeoutMs` must be a positive number …
+ * checkCodexConfig({ requestTimeoutMs: 0 }); // throws: `requestTimeoutMs` must be a whole number of milliseconds …
  * ```
  */
 export function checkCodexConfig(config: CodexConfig): CodexConfig {

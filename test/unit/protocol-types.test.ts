@@ -8,7 +8,7 @@ test("TurnStatus is a value too, naming the four statuses as the Python SDK's en
 });
 
 test("the client's list of server request methods is the protocol's method table", async () => {
-  const { SERVER_REQUEST_METHODS } = await import("../../src/client/protocol-checks.js");
+  const { SERVER_REQUEST_METHODS } = await import("../../src/client/approval-handlers.js");
   const { serverRequests } = await import("../../src/schema/index.js");
   assert.deepEqual([...SERVER_REQUEST_METHODS].sort(), Object.keys(serverRequests).sort());
 });
