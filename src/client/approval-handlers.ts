@@ -5,6 +5,31 @@ import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./serv
 const REFUSAL = "declined: this client's approval handler did not approve it";
 
 /**
+ * The fail-closed answer of every server request method of the protocol. Its type requires every method, so
+ * the compiler keeps it complete when the protocol changes; the list of methods the client answers is derived
+ * from it.
+ */
+const FAIL_CLOSED: { readonly [M in ServerRequestMethod]: () => ServerRequestResult<M> } = {
+  "item/commandExecution/requestApproval": () => ({ decision: "decline" }),
+  "item/fileChange/requestApproval": () => ({ decision: "decline" }),
+  "item/permissions/requestApproval": () => ({ permissions: {}, scope: "turn" }),
+  "item/tool/requestUserInput": () => ({ answers: {} }),
+  "item/tool/call": () => ({ contentItems: [{ type: "inputText", text: REFUSAL }], success: false }),
+  "mcpServer/elicitation/request": () => ({ action: "decline" }),
+  "account/chatgptAuthTokens/refresh": () => {
+    throw new JsonRpcError(-32603, "no ChatGPT tokens: this client has no approval handler for account/chatgptAuthTokens/refresh");
+  },
+  "attestation/generate": () => {
+    throw new JsonRpcError(-32603, "no attestation: this client has no approval handler for attestation/generate");
+  },
+  applyPatchApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),
+  execCommandApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),
+};
+
+/** The server request methods of the pinned protocol, each of which the client answers. */
+export const SERVER_REQUEST_METHODS = Object.keys(FAIL_CLOSED) as readonly ServerRequestMethod[];
+
+/**
  * The answer that fails closed, for each server request: command and file-change approvals are declined;
  * permission requests grant nothing; user-input requests get no answers; tool calls fail; elicitations are
  * declined; the legacy approvals are denied. Token refreshes and attestations cannot be answered without the
@@ -16,23 +41,7 @@ const REFUSAL = "declined: this client's approval handler did not approve it";
  * ```
  */
 export function failClosedAnswer(request: Pick<ServerRequest, "method">): ServerRequestAnswer {
-  const answers: { [M in ServerRequestMethod]: () => ServerRequestResult<M> } = {
-    "item/commandExecution/requestApproval": () => ({ decision: "decline" }),
-    "item/fileChange/requestApproval": () => ({ decision: "decline" }),
-    "item/permissions/requestApproval": () => ({ permissions: {}, scope: "turn" }),
-    "item/tool/requestUserInput": () => ({ answers: {} }),
-    "item/tool/call": () => ({ contentItems: [{ type: "inputText", text: REFUSAL }], success: false }),
-    "mcpServer/elicitation/request": () => ({ action: "decline" }),
-    "account/chatgptAuthTokens/refresh": () => {
-      throw new JsonRpcError(-32603, "no ChatGPT tokens: this client has no approval handler for account/chatgptAuthTokens/refresh");
-    },
-    "attestation/generate": () => {
-      throw new JsonRpcError(-32603, "no attestation: this client has no approval handler for attestation/generate");
-    },
-    applyPatchApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),
-    execCommandApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),
-  };
-  return answers[request.method]();
+  return FAIL_CLOSED[request.method]();
 }
 
 /**

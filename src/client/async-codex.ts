@@ -18,7 +18,7 @@ import type {
   ThreadReadResponse,
   Turn,
 } from "../schema/index.js";
-import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
+import { closeBudgetMs } from "../transport/stdio-transport.js";
 import { abortable } from "./abortable.js";
 import { AsyncThread } from "./async-thread.js";
 import type { ClientDiagnostic, CodexEventMap, Diagnose } from "./codex-events.js";
@@ -99,7 +99,7 @@ export class AsyncCodex implements AsyncDisposable {
     this.#config = checkConfig(config);
     const restart = resolveRestartPolicy(config.restart);
     this.#maxBufferedNotifications = config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS;
-    this.#startGraceMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS) + 1_000;
+    this.#startGraceMs = closeBudgetMs(config);
     this.#router = new NotificationRouter({
       maxPendingTurns: config.maxPendingTurns ?? DEFAULT_MAX_PENDING_TURNS,
       maxBufferedNotifications: this.#maxBufferedNotifications,

@@ -1,5 +1,3 @@
-import type { ServerRequestMethod } from "../schema/index.js";
-
 /** The schema checks of the pinned protocol (`src/schema/validate.ts`). */
 export type ProtocolChecks = typeof import("../schema/validate.js");
 
@@ -48,17 +46,3 @@ let loadingOldest: Promise<OldestProtocolChecks> | undefined;
 export function loadOldestProtocolChecks(): Promise<OldestProtocolChecks> {
   return (loadingOldest ??= import("../schema/oldest/validate.js"));
 }
-
-/** The server request methods of the pinned protocol (a test keeps this list equal to the method table). */
-export const SERVER_REQUEST_METHODS: readonly ServerRequestMethod[] = [
-  "item/commandExecution/requestApproval",
-  "item/fileChange/requestApproval",
-  "item/tool/requestUserInput",
-  "mcpServer/elicitation/request",
-  "item/permissions/requestApproval",
-  "item/tool/call",
-  "account/chatgptAuthTokens/refresh",
-  "attestation/generate",
-  "applyPatchApproval",
-  "execCommandApproval",
-];

@@ -2,8 +2,9 @@ import type { JsonRpcPeer } from "../rpc/peer.js";
 import type { ServerRequestContext } from "../rpc/server-request.js";
 import type { RequestId, ServerRequestMethod } from "../schema/index.js";
 import { abortable } from "./abortable.js";
-import { failClosedAnswer } from "./approval-handlers.js";
-import { loadOldestProtocolChecks, loadProtocolChecks, SERVER_REQUEST_METHODS } from "./protocol-checks.js";
+import { ApprovalHandlerChoice } from "./approval-handler-choice.js";
+import { failClosedAnswer, SERVER_REQUEST_METHODS } from "./approval-handlers.js";
+import { loadOldestProtocolChecks, loadProtocolChecks } from "./protocol-checks.js";
 import type { ClientDiagnostic } from "./codex-events.js";
 import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
 
@@ -65,11 +66,12 @@ function isPlainData(value: unknown, depth = 0): boolean {
  */
 export class ServerRequestRouter {
   readonly #options: ServerRequestRouterOptions;
-  readonly #threadHandlers = new Map<string, ApprovalHandler>();
+  readonly #handlers: ApprovalHandlerChoice;
   readonly #pending = new Map<RequestId, Pending>();
 
   constructor(options: ServerRequestRouterOptions) {
     this.#options = options;
+    this.#handlers = new ApprovalHandlerChoice(options.handler);
   }
 
   /** Registers a handler on every server request method of the protocol. */
@@ -81,13 +83,12 @@ export class ServerRequestRouter {
 
   /** Sets (or, with `undefined`, removes) the handler of one thread, which wins over the client's. */
   setThreadHandler(threadId: string, handler: ApprovalHandler | undefined): void {
-    if (handler === undefined) this.#threadHandlers.delete(threadId);
-    else this.#threadHandlers.set(threadId, handler);
+    this.#handlers.setThread(threadId, handler);
   }
 
   /** The handler of one thread, if it has its own. */
   threadHandler(threadId: string): ApprovalHandler | undefined {
-    return this.#threadHandlers.get(threadId);
+    return this.#handlers.thread(threadId);
   }
 
   /**
@@ -114,7 +115,7 @@ export class ServerRequestRouter {
       this.#report(method, context.id, `its params from codex ${version} do not fit the schema (${checked.errors.join("; ")}); declined`);
       return failClosedAnswer({ method });
     }
-    const handler = (threadId === null ? undefined : this.#threadHandlers.get(threadId)) ?? this.#options.handler;
+    const handler = this.#handlers.for(threadId);
     if (handler === undefined) return failClosedAnswer({ method });
     const controller = new AbortController();
     const timeout = Number.isFinite(this.#options.timeoutMs) ? AbortSignal.timeout(this.#options.timeoutMs) : undefined;

@@ -4,7 +4,7 @@ import { JsonRpcError } from "../errors/json-rpc-error.js";
 import { ProtocolError } from "../errors/protocol-error.js";
 import { RequestAbortedError } from "../errors/request-aborted-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
-import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import type { Transport, TransportCloseInfo, TransportMessage } from "../transport/transport.js";
 import type { ProtocolDiagnostic } from "./diagnostic.js";
 import type { JsonRpcErrorBody, JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, RequestId } from "./messages.js";
@@ -53,7 +53,7 @@ interface PendingCall {
 const ABANDONED_IDS_KEPT = 1_024;
 const METHOD_NOT_FOUND = -32601;
 const INTERNAL_ERROR = -32603;
-const CLOSED_BY_CLIENT: TransportCloseInfo = { reason: "closed", exitCode: null, signal: null, stderrTail: "" };
+const CLOSED_BY_CLIENT = closeInfo("closed");
 
 /**
  * A JSON-RPC peer over a {@link Transport}: numbers requests, matches answers, times out and aborts calls,

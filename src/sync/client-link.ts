@@ -1,16 +1,17 @@
 import type { ClientDiagnostic } from "../client/codex-events.js";
 import { SyncEvents } from "../client/events.js";
 import type { AppServerMetadata } from "../client/metadata.js";
+import { ApprovalHandlerChoice } from "../client/approval-handler-choice.js";
 import type { ApprovalHandler, ServerRequest } from "../client/server-request.js";
 import { AppServerError } from "../errors/app-server-error.js";
 import { RequestTimeoutError } from "../errors/request-timeout-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "../rpc/peer.js";
-import { DEFAULT_GRACE_MS } from "../transport/stdio-transport.js";
+import { killOnExit } from "../transport/kill-on-exit.js";
+import { closeBudgetMs } from "../transport/stdio-transport.js";
 import { callWorker } from "./bridge.js";
 import type { SyncCodexEventMap } from "./codex-events.js";
 import type { CodexConfig } from "./config.js";
-import { guardAppServer } from "./exit-guard.js";
 import type { BridgeRequest, BridgeResponse, ClientNews, WireAnswer, WireServerRequest } from "./messages.js";
 import type {
   OpenedClient,
@@ -40,14 +41,13 @@ export type Budget = { readonly timeoutMs: number } | "untilDone";
  * ```
  */
 export class ClientLink {
-  readonly #handler: ApprovalHandler | undefined;
+  readonly #handlers: ApprovalHandlerChoice;
   /** The client's events, delivered on this thread. */
   readonly events = new SyncEvents<SyncCodexEventMap>();
   readonly #requestTimeoutMs: number;
   readonly #turnTimeoutMs: number;
-  /** How long the app-server may take to exit once asked (the transport's two close graces). */
+  /** How long the app-server may take to exit once asked (`closeBudgetMs`). */
   readonly #exitBudgetMs: number;
-  readonly #threadHandlers = new Map<string, ApprovalHandler>();
   readonly #releasedTurns: string[] = [];
   readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
   readonly #clientId: number;
@@ -58,17 +58,17 @@ export class ClientLink {
 
   /** Starts the app-server in the worker and runs the handshake; on failure nothing is left running. */
   constructor(config: CodexConfig) {
-    this.#handler = config.approvalHandler;
+    this.#handlers = new ApprovalHandlerChoice(config.approvalHandler);
     this.#requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#turnTimeoutMs = config.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
-    this.#exitBudgetMs = (config.closeGraceMs ?? DEFAULT_GRACE_MS) + (config.killGraceMs ?? DEFAULT_GRACE_MS);
+    this.#exitBudgetMs = closeBudgetMs(config);
     const opened = this.#drive({ kind: "open", config: toWireConfig(config) }, "initialize", {
       timeoutMs: this.#requestTimeoutMs + REQUEST_MARGIN_MS + this.#exitBudgetMs,
     }) as OpenedClient;
     this.#clientId = opened.clientId;
     this.#metadata = opened.metadata;
     this.#pid = opened.pid;
-    if (opened.pid !== null) this.#releaseGuard = guardAppServer(opened.pid);
+    if (opened.pid !== null) this.#releaseGuard = killOnExit(opened.pid, { signals: false });
   }
 
   /** What the app-server said in the handshake. */
@@ -111,14 +111,12 @@ export class ClientLink {
 
   /** A thread's own approval handler (run on this thread), which wins over the client's. */
   threadHandler(threadId: string): ApprovalHandler | undefined {
-    return this.#threadHandlers.get(threadId);
+    return this.#handlers.thread(threadId);
   }
 
   /** Sets or removes a thread's own approval handler; the worker starts or stops forwarding its requests. */
   setThreadHandler(threadId: string, handler: ApprovalHandler | undefined): void {
-    const had = this.#threadHandlers.has(threadId);
-    if (handler === undefined) this.#threadHandlers.delete(threadId);
-    else this.#threadHandlers.set(threadId, handler);
+    const had = this.#handlers.setThread(threadId, handler);
     if (had !== (handler !== undefined)) {
       this.invoke("forwardServerRequests", [threadId, handler !== undefined], this.requestBudget());
     }
@@ -172,7 +170,7 @@ export class ClientLink {
   }
 
   #answer(wire: WireServerRequest): WireAnswer {
-    const handler = (wire.threadId === null ? undefined : this.#threadHandlers.get(wire.threadId)) ?? this.#handler;
+    const handler = this.#handlers.for(wire.threadId);
     if (handler === undefined) return { kind: "default" };
     const settled = new AbortController();
     try {

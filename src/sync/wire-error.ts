@@ -1,26 +1,4 @@
-import {
-  AppServerError,
-  AppServerRpcError,
-  BinaryNotFoundError,
-  InternalRpcError,
-  InvalidInputError,
-  InvalidParamsError,
-  InvalidRequestError,
-  JsonRpcError,
-  MethodNotFoundError,
-  ParseError,
-  ProtocolError,
-  RequestAbortedError,
-  RequestTimeoutError,
-  RestartsExhaustedError,
-  RetryLimitExceededError,
-  ServerBusyError,
-  ThreadLostError,
-  TransportClosedError,
-  TurnFailedError,
-  TurnLostError,
-  TurnNotRunningError,
-} from "../errors/index.js";
+import * as errors from "../errors/index.js";
 
 /** An error as it crosses the worker boundary: its class name, message, stack, own fields and cause. */
 export interface WireError {
@@ -45,39 +23,11 @@ export type WireValue =
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
+/** The classes an error is rebuilt as, by name: every error class of this library (read from its errors module, so a new class crosses without being listed here) and the built-in ones. */
 const CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>(
-  (
-    [
-      [AppServerError, "AppServerError"],
-      [AppServerRpcError, "AppServerRpcError"],
-      [BinaryNotFoundError, "BinaryNotFoundError"],
-      [InternalRpcError, "InternalRpcError"],
-      [InvalidInputError, "InvalidInputError"],
-      [InvalidParamsError, "InvalidParamsError"],
-      [InvalidRequestError, "InvalidRequestError"],
-      [JsonRpcError, "JsonRpcError"],
-      [MethodNotFoundError, "MethodNotFoundError"],
-      [ParseError, "ParseError"],
-      [ProtocolError, "ProtocolError"],
-      [RequestAbortedError, "RequestAbortedError"],
-      [RequestTimeoutError, "RequestTimeoutError"],
-      [RestartsExhaustedError, "RestartsExhaustedError"],
-      [RetryLimitExceededError, "RetryLimitExceededError"],
-      [ServerBusyError, "ServerBusyError"],
-      [TransportClosedError, "TransportClosedError"],
-      [TurnFailedError, "TurnFailedError"],
-      [TurnNotRunningError, "TurnNotRunningError"],
-      [TurnLostError, "TurnLostError"],
-      [ThreadLostError, "ThreadLostError"],
-      [Error, "Error"],
-      [TypeError, "TypeError"],
-      [RangeError, "RangeError"],
-      [SyntaxError, "SyntaxError"],
-      [ReferenceError, "ReferenceError"],
-      [EvalError, "EvalError"],
-      [URIError, "URIError"],
-    ] as const
-  ).map(([errorClass, name]) => [name, errorClass]),
+  ([...Object.values(errors), Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError] as unknown[])
+    .filter((value): value is ErrorClass => value === Error || (typeof value === "function" && value.prototype instanceof Error))
+    .map((errorClass) => [errorClass.name, errorClass] as const),
 );
 
 const MAX_DEPTH = 4;

@@ -1,4 +1,4 @@
-import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import type { Transport, TransportCloseInfo, TransportListener, TransportMessage } from "./transport.js";
 
 /**
@@ -93,10 +93,10 @@ export class MemoryTransport implements Transport {
    */
   async close(details: MemoryCloseDetails = {}): Promise<TransportCloseInfo> {
     if (this.#closeInfo === undefined) {
-      this.#end({ reason: "closed", exitCode: null, signal: null, stderrTail: "" });
+      this.#end(closeInfo("closed"));
       const other = this.#other!;
       queueMicrotask(() =>
-        other.#end({ reason: "exited", exitCode: null, signal: null, stderrTail: "", ...details }),
+        other.#end(closeInfo("exited", details)),
       );
     }
     return this.#closeInfo!;

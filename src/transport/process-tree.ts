@@ -4,8 +4,8 @@ import type { ChildProcess } from "node:child_process";
 export const OWN_PROCESS_GROUP = process.platform !== "win32";
 
 /**
- * Sends `signal` to a child started with `detached: OWN_PROCESS_GROUP` and to everything in its process group
- * (the commands codex runs, a wrapper's native binary); falls back to the child alone. Never throws.
+ * Sends `signal` to a child started with `detached: OWN_PROCESS_GROUP` (or its pid) and to everything in its
+ * process group (the commands codex runs, a wrapper's native binary); falls back to the child alone. Never throws.
  *
  * @example
  * ```ts
@@ -13,8 +13,8 @@ export const OWN_PROCESS_GROUP = process.platform !== "win32";
  * signalProcessTree(child, "SIGTERM");
  * ```
  */
-export function signalProcessTree(child: ChildProcess, signal: NodeJS.Signals): void {
-  const pid = child.pid;
+export function signalProcessTree(child: ChildProcess | number, signal: NodeJS.Signals): void {
+  const pid = typeof child === "number" ? child : child.pid;
   if (pid === undefined) return;
   if (OWN_PROCESS_GROUP) {
     try {
@@ -25,7 +25,8 @@ export function signalProcessTree(child: ChildProcess, signal: NodeJS.Signals): 
     }
   }
   try {
-    child.kill(signal);
+    if (typeof child === "number") process.kill(child, signal);
+    else child.kill(signal);
   } catch {
     // already gone
   }

@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AppServerError } from "../errors/app-server-error.js";
 import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
-import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import { appServerArgv, type AppServerArgvOptions } from "./app-server-argv.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
 import { killOnExit } from "./kill-on-exit.js";
@@ -28,9 +28,23 @@ export interface StdioTransportOptions
 }
 
 /** How long `close()` waits at each step (after ending stdin, after SIGTERM) unless told otherwise. */
-export const DEFAULT_GRACE_MS = 2_000;
+const DEFAULT_GRACE_MS = 2_000;
 const DEFAULT_STDERR_TAIL_BYTES = 64 * 1024;
 const STREAMS_AFTER_EXIT_MS = 1_000;
+
+/**
+ * The longest `close()` of a {@link StdioTransport} started with `options` takes: `closeGraceMs` after ending
+ * stdin, `killGraceMs` after SIGTERM, then at most a second for the streams after the exit. The one formula
+ * the clients use to bound their own waits on a close.
+ *
+ * @example
+ * ```ts
+ * closeBudgetMs({}); // 5000
+ * ```
+ */
+export function closeBudgetMs(options: Pick<StdioTransportOptions, "closeGraceMs" | "killGraceMs">): number {
+  return (options.closeGraceMs ?? DEFAULT_GRACE_MS) + (options.killGraceMs ?? DEFAULT_GRACE_MS) + STREAMS_AFTER_EXIT_MS;
+}
 
 /**
  * The app-server as a child process speaking JSONL on stdin/stdout: started with an argument array (never a
@@ -169,7 +183,7 @@ export class StdioTransport implements Transport {
 
   send(message: object): void {
     if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
-    if (this.#closing) throw TransportClosedError.from({ reason: "closed", exitCode: null, signal: null, stderrTail: "" });
+    if (this.#closing) throw TransportClosedError.from(closeInfo("closed"));
     this.#writer.write(message);
   }
 

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
 import type { Transport, TransportCloseInfo, TransportListener } from "./transport.js";
 
@@ -122,7 +122,7 @@ export class StreamTransport implements Transport {
 
   #finish(end: { reason: TransportCloseInfo["reason"]; error?: Error }): void {
     if (this.#closeInfo !== undefined) return;
-    this.#closeInfo = { exitCode: null, signal: null, stderrTail: "", ...end };
+    this.#closeInfo = closeInfo(end.reason, end.error === undefined ? {} : { error: end.error });
     const listener = this.#listener;
     this.#listener = undefined;
     this.#writer.end();
