@@ -80,3 +80,19 @@ test("a server below the range gets one diagnostic; an older shape is delivered 
   assert.match(invalid[0]?.message ?? "", /^item\/completed from codex 0\.160\.0: \/completedAtMs: must be integer/);
   assert.equal((invalid[0] as { serverVersion?: string }).serverVersion, "0.160.0");
 });
+
+test("a server request whose params fit neither schema is declined, and the diagnostic names the method, the field and the server's version", async () => {
+  const server = new FakeAppServer();
+  const diagnostics: ClientDiagnostic[] = [];
+  let handled = 0;
+  await using codex = new AsyncCodex({ transport: server.transport, approvalHandler: () => void handled++ });
+  codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
+  await codex.start();
+  const params = { itemId: "i", threadId: "thr_1", turnId: "turn_1", startedAtMs: "soon", command: "ls" };
+  const answer = await within(5_000, "the answer", server.request("item/commandExecution/requestApproval", params));
+  assert.deepEqual(answer, { decision: "decline" });
+  assert.equal(handled, 0, "the handler never sees params that fit no schema");
+  const failed = diagnostics.filter((d) => d.kind === "serverRequestFailed");
+  assert.equal(failed.length, 1);
+  assert.match(failed[0]?.message ?? "", /^server request item\/commandExecution\/requestApproval \(id \S+\): its params from codex 9\.8\.7 do not fit the schema \(\/startedAtMs: must be integer/);
+});
