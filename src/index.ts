@@ -81,8 +81,19 @@ export {
   type SyncRequestOptions,
   type SyncTurnWaitOptions,
 } from "./sync/index.js";
+export { signBearerToken, type BearerTokenOptions } from "./transport/bearer-token.js";
+export type { ConnectTarget } from "./transport/connect.js";
+export { daemonSocketPath } from "./transport/daemon.js";
 export type { TransportDiagnostic } from "./transport/diagnostic.js";
+export {
+  listenAppServer,
+  type ListenAppServerOptions,
+  type ListenAuth,
+  type ListeningAppServer,
+} from "./transport/listening-app-server.js";
 export { createMemoryTransportPair, MemoryTransport, type MemoryCloseDetails } from "./transport/memory-transport.js";
+export type { RemoteAppServer } from "./transport/remote-options.js";
 export { StreamTransport, type StreamTransportOptions } from "./transport/stream-transport.js";
 export type { Transport, TransportListener, TransportMessage } from "./transport/transport.js";
+export { WebSocketTransport, type WebSocketTransportOptions } from "./transport/websocket-transport.js";
 export { VERSION } from "./version.js";

@@ -3,6 +3,7 @@ import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { resolveRestartPolicy, type RestartPolicy } from "../machines/restart-policy.js";
 import type { TraceHook } from "../rpc/trace.js";
+import { checkConnectTarget, type ConnectTarget } from "../transport/connect.js";
 import type { Transport } from "../transport/transport.js";
 import { checkRetryOnOverloadOptions, type RetryOnOverloadOptions } from "./retry-on-overload-options.js";
 import type { ApprovalHandler } from "./server-request.js";
@@ -49,6 +50,14 @@ export interface AppServerConfig {
    * is closed at once).
    */
   transport?: ((options: { signal: AbortSignal }) => Transport | Promise<Transport>) | undefined;
+  /**
+   * Connects to an app-server that is already listening instead of starting a child: `"ws://HOST:PORT"`,
+   * `"unix:///ABS/PATH"`, `"daemon"` (the codex daemon of `env.CODEX_HOME`, else this process's `CODEX_HOME`,
+   * else `~/.codex`), or `{ url, token | tokenFile | bearer, handshakeTimeoutMs, maxMessageBytes }`. The launch
+   * fields (`codexBin`, `launchArgsOverride`, `configOverrides`, `cwd`) are then not used; closing the client
+   * closes the connection, not the server. See docs/remote-app-servers.md.
+   */
+  connect?: ConnectTarget | undefined;
   /** `clientInfo.name` sent in `initialize`. Default `"codex_app_server_ts"`. */
   clientName?: string | undefined;
   /** `clientInfo.title`. Default `"Codex App Server TypeScript SDK"`. */
@@ -130,8 +139,7 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
     throw new InvalidInputError(`the config must be an object (AppServerConfig), got ${String(config)}.`);
   }
   const fail = (key: string, expected: string) => {
-    const value = (config as Record<string, unknown>)[key];
-    throw new InvalidInputError(`\`${key}\` must be ${expected}, got ${JSON.stringify(value) ?? typeof value}.`);
+    throw new InvalidInputError(`\`${key}\` must be ${expected}, got ${shown((config as Record<string, unknown>)[key])}.`);
   };
   for (const key of STRINGS) {
     const value = config[key];
@@ -166,5 +174,21 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
   if (config.env !== undefined && (config.env === null || typeof config.env !== "object")) {
     fail("env", "an object of strings");
   }
+  if (config.connect !== undefined) {
+    if (config.transport !== undefined) {
+      throw new InvalidInputError("`connect` and `transport` both say how to reach the app-server: give only one.");
+    }
+    checkConnectTarget(config.connect);
+  }
   return config;
+}
+
+/**
+ * How a refused value is shown in an error: numbers, booleans and `null` as they are, anything else by its
+ * type alone — a string or an object may hold a token or an API key.
+ */
+function shown(value: unknown): string {
+  if (value === null || typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return "an array";
+  return `a value of type ${typeof value}`;
 }

@@ -1,7 +1,9 @@
+import { ConnectError } from "../errors/connect-error.js";
 import { TransportClosedError } from "../errors/transport-closed-error.js";
 import type { ProtocolDiagnostic } from "../rpc/diagnostic.js";
 import { JsonRpcPeer } from "../rpc/peer.js";
 import type { InitializeParams, InitializeResponse, Notification } from "../schema/index.js";
+import { connectTransport } from "../transport/connect.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
 import { VERSION } from "../version.js";
 import type { AppServerConfig } from "./config.js";
@@ -40,7 +42,12 @@ export interface ConnectionListeners {
 export async function openConnection(config: AppServerConfig, listeners: ConnectionListeners): Promise<Connection> {
   const { signal } = listeners;
   signal.throwIfAborted();
-  const transport = config.transport === undefined ? await StdioTransport.start(config) : await config.transport({ signal });
+  const transport =
+    config.connect !== undefined
+      ? await connectTransport(config.connect, { signal, env: config.env })
+      : config.transport === undefined
+        ? await StdioTransport.start(config)
+        : await config.transport({ signal });
   const peer = new JsonRpcPeer(transport, { requestTimeoutMs: config.requestTimeoutMs, trace: config.trace });
   try {
     signal.throwIfAborted();
@@ -66,6 +73,8 @@ export async function openConnection(config: AppServerConfig, listeners: Connect
     return { peer, metadata, pid: transport instanceof StdioTransport ? transport.pid : null };
   } catch (error) {
     const info = await peer.close();
+    // A socket whose first frame was not JSON-RPC: say so, rather than "the connection failed".
+    if (error instanceof TransportClosedError && error.cause instanceof ConnectError) throw error.cause;
     if (error instanceof TransportClosedError || signal.aborted) throw error;
     if (info.reason === "exited") throw TransportClosedError.from(info, { method: "initialize", sent: true });
     throw error;

@@ -43,6 +43,12 @@ export interface TransportCloseInfo {
   readonly stderrTail: string;
   /** The failure behind `reason: "failed"`. */
   readonly error?: Error | undefined;
+  /** For a socket: the endpoint it was connected to (`ws://host:port`, `unix:///path`), never with a token. */
+  readonly endpoint?: string | undefined;
+  /** For a WebSocket: the close code (1000 normal, 1006 lost without a close frame, 1009 message too big, …). */
+  readonly closeCode?: number | undefined;
+  /** For a WebSocket: the close reason the server gave, if any. */
+  readonly closeReason?: string | undefined;
 }
 
 /**
@@ -103,6 +109,12 @@ export class TransportClosedError extends AppServerError implements TransportClo
   readonly stderrTail: string;
   /** The method of the call this error ended, if any. */
   readonly method: string | undefined;
+  /** For a socket: the endpoint it was connected to (never with a token). */
+  readonly endpoint: string | undefined;
+  /** For a WebSocket: the close code, e.g. 1006 when the connection was lost without a close frame. */
+  readonly closeCode: number | undefined;
+  /** For a WebSocket: the close reason the server gave (often empty). */
+  readonly closeReason: string | undefined;
 
   constructor(message: string, options?: ErrorOptions & Partial<TransportCloseInfo> & { method?: string }) {
     super(message, options);
@@ -111,6 +123,9 @@ export class TransportClosedError extends AppServerError implements TransportClo
     this.signal = options?.signal ?? null;
     this.stderrTail = redactSecrets(options?.stderrTail ?? "");
     this.method = options?.method;
+    this.endpoint = options?.endpoint;
+    this.closeCode = options?.closeCode;
+    this.closeReason = options?.closeReason;
   }
 
   /**
@@ -149,7 +164,9 @@ export class TransportClosedError extends AppServerError implements TransportClo
     parts.push(
       details.reason === "closed"
         ? "Start a new client to make more calls."
-        : "Start a new client to go on; the stderr tail (err.stderrTail) may say why it stopped.",
+        : details.endpoint !== undefined
+          ? `Connect a new client to go on (a thread can be resumed by id if the server still runs).`
+          : "Start a new client to go on; the stderr tail (err.stderrTail) may say why it stopped.",
     );
     const tail = stderrExcerpt(details.stderrTail);
     if (tail !== "") parts.push(`Last stderr:\n${tail}`);
@@ -162,6 +179,7 @@ export class TransportClosedError extends AppServerError implements TransportClo
 }
 
 function describeEnd(details: TransportCloseInfo): string {
+  if (details.endpoint !== undefined) return describeSocketEnd(details, details.endpoint);
   switch (details.reason) {
     case "closed":
       return "The connection to codex app-server was closed by close().";
@@ -176,6 +194,18 @@ function describeEnd(details: TransportCloseInfo): string {
             : "closed its end of the connection";
       return `codex app-server ${how} on its own.`;
     }
+  }
+}
+
+function describeSocketEnd(details: TransportCloseInfo, endpoint: string): string {
+  const code = details.closeCode === undefined ? "" : ` (close code ${details.closeCode}${details.closeReason ? `, reason ${JSON.stringify(details.closeReason)}` : ""})`;
+  switch (details.reason) {
+    case "closed":
+      return `The connection to codex app-server at ${endpoint} was closed by close()${code}.`;
+    case "failed":
+      return `The connection to codex app-server at ${endpoint} failed${details.error ? `: ${details.error.message}` : ""}${code}.`;
+    case "exited":
+      return `codex app-server at ${endpoint} closed the connection on its own${code}.`;
   }
 }
 

@@ -2,6 +2,7 @@ import { AsyncCodex } from "../client/async-codex.js";
 import type { AsyncThread } from "../client/async-thread.js";
 import type { AsyncTurnHandle } from "../client/async-turn-handle.js";
 import { AppServerError } from "../errors/app-server-error.js";
+import { connectTransport } from "../transport/connect.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
 import type { Transport } from "../transport/transport.js";
 import type { ClientNews, WireDiagnostic } from "./messages.js";
@@ -41,11 +42,15 @@ export class ClientHost {
   constructor(id: number, wire: WireConfig) {
     this.id = id;
     this.relay = new ServerRequestRelay(wire.forwardServerRequests);
-    const launch = { ...wire.options, env: workerSideEnv(wire) };
+    const { connect, ...options } = wire.options;
+    const launch = { ...options, env: workerSideEnv(wire) };
     this.codex = new AsyncCodex({
-      ...wire.options,
+      ...options,
       approvalHandler: this.relay.handler,
-      transport: async () => this.#observe(await StdioTransport.start(launch)),
+      transport:
+        connect === undefined
+          ? async () => this.#observe(await StdioTransport.start(launch))
+          : ({ signal }) => connectTransport(connect, { signal, env: launch.env }),
     });
     this.codex.on("diagnostic", ({ data }) => {
       const { error, ...rest } = data as { error?: unknown };

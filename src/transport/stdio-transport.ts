@@ -7,6 +7,7 @@ import { BinaryNotFoundError } from "../errors/binary-not-found-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import { appServerArgv, type AppServerArgvOptions } from "./app-server-argv.js";
+import { mergeEnv } from "./environment.js";
 import { JsonLinesReader, JsonLinesWriter } from "./json-lines.js";
 import { killOnExit } from "./kill-on-exit.js";
 import { OWN_PROCESS_GROUP, signalProcessTree } from "./process-tree.js";
@@ -241,15 +242,6 @@ function checkWorkingDirectory(cwd: string): void {
   if (!isDirectory) {
     throw new InvalidInputError(`\`cwd\` ${JSON.stringify(cwd)} is not a folder: give the app-server an existing folder to run in.`);
   }
-}
-
-function mergeEnv(env: StdioTransportOptions["env"]): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
-  for (const [key, value] of Object.entries(env ?? {})) {
-    if (value === undefined) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
 }
 
 function startError(command: string, error: NodeJS.ErrnoException): AppServerError {
