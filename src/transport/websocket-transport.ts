@@ -284,6 +284,7 @@ export class WebSocketTransport implements Transport {
     if (this.#closeInfo !== undefined) return;
     let error = this.#error;
     if (code === 1009 || (error as NodeJS.ErrnoException | undefined)?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+      code = 1009; // the code this client closed with; the socket itself may report 1006
       error = this.#error = new ConnectionFailure(
         `${this.endpoint} sent a message over the ${this.#maxMessageBytes}-byte limit, so the connection was closed (code 1009). Raise \`maxMessageBytes\` to accept it.`,
         error,
