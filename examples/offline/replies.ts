@@ -172,6 +172,12 @@ export const exampleScripts = {
     ],
   },
   "19-experimental-api": {},
+  "20-remote-app-server": {
+    replies: [
+      textReply("Hello from an app-server you connected to over a WebSocket.", { deltas: 3 }),
+      textReply("Hello from the same kind of server, over a unix socket.", { deltas: 3 }),
+    ],
+  },
 } satisfies Record<string, ExampleScript>;
 
 /** The examples that have a scripted model. */

@@ -288,6 +288,16 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^without the capability: \w+Error — .*experimentalApi/m);
     },
   },
+  {
+    file: "examples/20-remote-app-server.ts",
+    check: ({ stdout }) => {
+      assert.match(stdout, /^listening: ws:\/\/127\.0\.0\.1:PORT \| token: 43 chars$/m);
+      assert.match(stdout, /^first client: Hello from an app-server you connected to over a WebSocket\.$/m);
+      assert.match(stdout, /^second client resumed: true$/m);
+      assert.match(stdout, /^without the token: unauthorized 401$/m);
+      assert.match(stdout, /^unix socket: Hello from the same kind of server, over a unix socket\.$/m);
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {
