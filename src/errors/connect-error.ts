@@ -25,7 +25,8 @@ export type ConnectFailure = "unreachable" | "unauthorized" | "forbidden" | "rej
  * @example
  * ```ts
  * try {
- *   await using codex = await AsyncCodex.create({ connect: { url: "ws://127.0.0.1:4500", tokenFile: "/run/codex/token" } });
+ *   await using codex = new AsyncCodex({ connect: { url: "ws://127.0.0.1:4500", tokenFile: "/run/codex/token" } });
+ *   await codex.start();
  * } catch (err) {
  *   if (err instanceof ConnectError && err.failure === "unauthorized") console.error(err.message, err.endpoint);
  * }

@@ -67,7 +67,7 @@ export interface ListenAppServerOptions {
  * @example
  * ```ts
  * await using server = await listenAppServer();
- * await using first = await AsyncCodex.create({ connect: server.connect });
+ * await using first = new AsyncCodex({ connect: server.connect });
  * ```
  */
 export interface ListeningAppServer extends AsyncDisposable {
@@ -103,7 +103,7 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
  * ```ts
  * await using server = await listenAppServer({ env: { CODEX_HOME: "/var/tmp/codex-home" } });
  * console.log(server.url); // ws://127.0.0.1:39127
- * await using codex = await AsyncCodex.create({ connect: server.connect });
+ * await using codex = new AsyncCodex({ connect: server.connect });
  * ```
  */
 export async function listenAppServer(options: ListenAppServerOptions = {}): Promise<ListeningAppServer> {

@@ -10,7 +10,7 @@ import { signBearerToken, type BearerTokenOptions } from "./bearer-token.js";
  * @example
  * ```ts
  * const remote: RemoteAppServer = { url: "ws://127.0.0.1:4500", tokenFile: "/run/codex/token" };
- * const codex = await AsyncCodex.create({ connect: remote });
+ * const codex = new AsyncCodex({ connect: remote });
  * ```
  */
 export interface RemoteAppServer {
