@@ -36,7 +36,7 @@ function builtIn(url: string, token: string | undefined): Promise<string> {
         socket.close();
       }
     };
-    socket.onerror = (event) => events.push(`error event (${(event as ErrorEvent).message ?? "no message"})`);
+    socket.onerror = (event) => events.push(`error event (${(event as { message?: string }).message ?? "no message"})`);
     socket.onclose = (event) => resolve([...events, `close ${event.code}`].join(", "));
   });
 }

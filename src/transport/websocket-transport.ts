@@ -241,13 +241,12 @@ export class WebSocketTransport implements Transport {
       this.#deliver({ message: value as TransportMessage });
       return;
     }
-    const diagnostic: TransportDiagnostic = {
-      kind: problem.includes("not JSON") ? "malformedLine" : "invalidMessage",
-      message: `${this.endpoint} sent ${problem} (${data.length} bytes); it was skipped.`,
-      atMs: Date.now(),
-      bytes: data.length,
-      excerpt: excerptOf(isBinary ? `<${data.length} binary bytes>` : text),
-    } as TransportDiagnostic;
+    const message = `${this.endpoint} sent ${problem} (${data.length} bytes); it was skipped.`;
+    const excerpt = excerptOf(isBinary ? `<${data.length} binary bytes>` : text);
+    const diagnostic: TransportDiagnostic =
+      value === undefined
+        ? { kind: "malformedLine", message, atMs: Date.now(), bytes: data.length, excerpt }
+        : { kind: "invalidMessage", message, atMs: Date.now(), excerpt };
     if (!this.#receivedMessage) {
       // The very first thing the server says is not a message: whatever listens there is no codex app-server.
       this.#error = new ConnectError(

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import {
   AsyncCodex,
   listenAppServer,
@@ -192,6 +195,21 @@ for (const transport of TRANSPORTS) {
         await next.start();
         assert.equal(next.metadata.codexHome, offline.home.path, "the server still serves a new client");
       }
+    });
+
+    // (Over stdio the sync client has its own suite, sync-client.test.ts.)
+    if (transport !== "stdio") it("the synchronous Codex takes the same `connect` and runs a turn", async () => {
+      offline.provider.enqueue(textReply("Synchronously yours."));
+      const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../fixtures/sync-connect.ts", import.meta.url))], {
+        env: { ...process.env, CODEX_TEST_CONNECT: JSON.stringify(server!.connect) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+      const [code] = (await within(60_000, "the sync client's run", once(child, "close"))) as [number | null];
+      assert.equal(code, 0, output);
+      assert.match(output, /^sync: Synchronously yours\.$/m);
     });
 
     it("losing the app-server mid-call rejects the pending call with TransportClosedError (exited), like a dead child", async () => {
