@@ -4,6 +4,7 @@ import * as errors from "../../src/errors/index.js";
 import {
   AppServerError,
   BinaryNotFoundError,
+  ConnectError,
   InvalidInputError,
   InvalidParamsError,
   JsonRpcError,
@@ -47,6 +48,8 @@ const SAMPLES: ReadonlyArray<Error> = [
   new ProtocolError("bad answer", { kind: "invalidResponse", method: "initialize" }),
   new InvalidInputError("input is empty"),
   new BinaryNotFoundError("no codex", { path: "/nowhere/codex" }),
+  new ConnectError("token refused", { failure: "unauthorized", endpoint: "ws://127.0.0.1:4500", httpStatus: 401 }),
+  TransportClosedError.from({ reason: "exited", exitCode: null, signal: null, stderrTail: "", endpoint: "unix:///run/codex.sock", closeCode: 1006 }),
   new TurnFailedError("thread-1", TURN),
   new TurnNotRunningError("turn ended", { threadId: "thread-1", turnId: "turn-1" }),
   new TurnLostError("turn lost", {
