@@ -194,7 +194,7 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
     const codex = new AsyncCodex({ connect: url, requestTimeoutMs: 5_000 });
     closers.push(() => codex.close());
     const diagnostics: ClientDiagnostic[] = [];
-    codex.events.on("diagnostic", ({ data }) => void diagnostics.push(data));
+    codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
     await codex.start();
     assert.ok(peer);
     assert.deepEqual(await codex.request("thread/loaded/list", {}), { data: [], nextCursor: null });

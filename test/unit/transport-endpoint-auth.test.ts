@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeProtectedHeader, jwtVerify } from "jose";
-import { checkConfig, InvalidInputError, signBearerToken } from "../../src/index.js";
+import { checkConfig } from "../../src/client/config.js";
+import { InvalidInputError, signBearerToken } from "../../src/index.js";
 import { daemonSocketPath } from "../../src/transport/daemon.js";
 import { parseEndpoint } from "../../src/transport/endpoint.js";
 import { authorizationFor } from "../../src/transport/remote-options.js";
