@@ -49,6 +49,9 @@ export class TurnLostError extends TransportClosedError {
       exitCode: closed?.exitCode ?? null,
       signal: closed?.signal ?? null,
       stderrTail: closed?.stderrTail ?? "",
+      endpoint: closed?.endpoint,
+      closeCode: closed?.closeCode,
+      closeReason: closed?.closeReason,
     });
     this.threadId = options.threadId;
     this.turnId = options.turnId;
