@@ -69,7 +69,7 @@ export const dangerouslyAcceptAll: ApprovalHandler = (request) => {
     case "item/fileChange/requestApproval":
       return { decision: "accept" };
     case "item/permissions/requestApproval":
-      return { permissions: request.params.permissions, scope: "turn" } as ServerRequestAnswer;
+      return { permissions: request.params.permissions, scope: "turn" };
     case "applyPatchApproval":
     case "execCommandApproval":
       return { decision: "approved" };

@@ -21,7 +21,7 @@ import type {
 import { closeBudgetMs } from "../transport/stdio-transport.js";
 import { abortable } from "./abortable.js";
 import { AsyncThread } from "./async-thread.js";
-import type { ClientDiagnostic, CodexEventMap, Diagnose } from "./codex-events.js";
+import type { CodexEventMap, Diagnose } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
 import { openConnection, type Connection } from "./connection.js";
 import { AsyncEvents, type EventListener, type ListenOptions } from "./events.js";
@@ -327,7 +327,7 @@ export class AsyncCodex implements AsyncDisposable {
     const params = threadParams(options);
     const [{ thread }, connection] = await this.#request("thread/start", params, requestOptions);
     this.#threads.opened(thread.id, connection, params, {
-      ephemeral: params.ephemeral === true || thread.ephemeral === true,
+      ephemeral: params.ephemeral === true || thread.ephemeral,
       persisted: false,
     });
     return new AsyncThread(this.#session, thread.id);
@@ -376,7 +376,7 @@ export class AsyncCodex implements AsyncDisposable {
   async threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
     const params = threadParams(options);
     const [{ thread }, connection] = await this.#request("thread/fork", { ...params, threadId }, requestOptions);
-    this.#threads.opened(thread.id, connection, params, { ephemeral: params.ephemeral === true || thread.ephemeral === true });
+    this.#threads.opened(thread.id, connection, params, { ephemeral: params.ephemeral === true || thread.ephemeral });
     return new AsyncThread(this.#session, thread.id);
   }
 
@@ -536,10 +536,10 @@ export class AsyncCodex implements AsyncDisposable {
     this.#router.route(notification);
     if (!this.#events.has()) return;
     this.#events.emit("notification", notification);
-    this.#events.emit(notification.method, notification.params as never);
+    this.#events.emit(notification.method, notification.params);
   }
 
   readonly #diagnose: Diagnose = (diagnostic) => {
-    this.#events.emit("diagnostic", { atMs: Date.now(), ...diagnostic } as ClientDiagnostic);
+    this.#events.emit("diagnostic", { atMs: Date.now(), ...diagnostic });
   };
 }

@@ -135,6 +135,7 @@ const FUNCTIONS = ["trace", "inspect", "onStderr", "transport", "approvalHandler
  * ```
  */
 export function checkConfig(config: AppServerConfig): AppServerConfig {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (config === null || typeof config !== "object") {
     throw new InvalidInputError(`the config must be an object (AppServerConfig), got ${String(config)}.`);
   }
@@ -167,10 +168,12 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
     fail("experimentalApi", "a boolean");
   }
   if (config.retry !== undefined && typeof config.retry !== "boolean") {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
     if (config.retry === null || typeof config.retry !== "object") fail("retry", "a boolean or retryOnOverload options");
     checkRetryOnOverloadOptions(config.retry);
   }
   resolveRestartPolicy(config.restart);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (config.env !== undefined && (config.env === null || typeof config.env !== "object")) {
     fail("env", "an object of strings");
   }

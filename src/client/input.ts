@@ -103,6 +103,7 @@ export type Input = InputItem | readonly InputItem[];
 
 function requireString(value: unknown, what: string): string {
   if (typeof value !== "string" || value.length === 0) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
     throw new InvalidInputError(`${what} must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}.`);
   }
   return value;
@@ -111,6 +112,7 @@ function requireString(value: unknown, what: string): string {
 function toUserInput(item: InputItem, index: number): UserInput {
   const at = `input[${index}]`;
   if (typeof item === "string") return { type: "text", text: item, text_elements: [] };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   switch (item?.type) {
     case "text":
       if (typeof item.text !== "string") throw new InvalidInputError(`${at}.text must be a string.`);
@@ -119,6 +121,7 @@ function toUserInput(item: InputItem, index: number): UserInput {
       return { type: "image", url: requireString(item.url, `${at}.url (ImageInput)`) };
     case "localImage": {
       const path = resolve(requireString(item.path, `${at}.path (LocalImageInput)`));
+      // eslint-disable-next-line no-useless-assignment -- the default is what the catch leaves
       let isFile = false;
       try {
         isFile = statSync(path).isFile();

@@ -169,7 +169,7 @@ export class LiveTurn {
       const closing: Notification = {
         method: "item/completed",
         params: { threadId, turnId, item, completedAtMs: Date.now() },
-      } as Notification;
+      };
       this.queue.push(closing);
       this.#emit("item", item);
     }

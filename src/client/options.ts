@@ -119,6 +119,7 @@ export type ThreadReadOptions = Omit<ThreadReadParams, "threadId">;
  * await thread.compact(options);
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- the params minus the keys the method sets may be empty on a protocol version
 export type ThreadCompactOptions = Omit<ThreadCompactStartParams, "threadId">;
 
 /**

@@ -89,6 +89,7 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * ```
  */
 export function checkRetryOnOverloadOptions(options: RetryOnOverloadOptions | undefined): RetryOnOverloadSettings {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (options === undefined || options === null) options = {};
   else if (typeof options !== "object") {
     throw new InvalidInputError(`retryOnOverload's options must be an object or undefined, not ${describe(options)}.`);

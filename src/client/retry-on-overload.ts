@@ -69,6 +69,7 @@ export async function retryOnOverload<T>(
         signal,
         shouldRetry: async ({ error, attemptNumber }) => {
           const delayMs = retryDelayMs(attemptNumber, settings);
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- p-retry hands back what the attempt threw, which is always a Failure here
           await onRetry?.({ error: (error as Failure).error, attempt: attemptNumber, delayMs });
           await wait(delayMs, signal);
           return true;

@@ -62,6 +62,7 @@ export function turnParams<T extends ModeFields & { sandbox?: Sandbox | undefine
 ): TurnWireParams<T> {
   const { approvalMode, sandbox, ...rest } = options;
   const params: Record<string, unknown> = { ...rest };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   const explicitPolicy = rest.sandboxPolicy !== undefined && rest.sandboxPolicy !== null;
   if (sandbox !== undefined) {
     if (explicitPolicy) {

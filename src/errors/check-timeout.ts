@@ -20,6 +20,7 @@ export function checkTimeout(value: unknown, name: string, allowInfinity = false
     return value;
   }
   throw new InvalidInputError(
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
     `\`${name}\` must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}${allowInfinity ? " (or Infinity)" : ""}, got ${JSON.stringify(value) ?? String(value)}.`,
   );
 }

@@ -83,6 +83,7 @@ export interface ClosedCall {
 
 const STDERR_LINES_IN_MESSAGE = 4;
 const STDERR_CHARS_IN_MESSAGE = 600;
+// eslint-disable-next-line no-control-regex -- the ANSI escape is what this pattern strips
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /**

@@ -156,6 +156,7 @@ export const clientLifecycleMachine = setup({
   types: {
     context: {} as ClientLifecycleContext,
     events: {} as ClientLifecycleEvent,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- xstate's setup() reads the input type from this assertion
     input: {} as ClientLifecycleInput,
     emitted: {} as ClientLifecycleEmitted,
   },
@@ -232,6 +233,7 @@ export const clientLifecycleMachine = setup({
 }).createMachine({
   id: "client",
   context: ({ input }) => ({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an actor created without input has none
     restart: input?.restart ?? null,
     connection: null,
     attempt: 0,

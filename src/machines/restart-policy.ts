@@ -110,6 +110,7 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
   const resetAfterMs =
     policy.resetAfterMs === undefined ? DEFAULT_RESTART_POLICY.resetAfterMs : checkTimeout(policy.resetAfterMs, "restart.resetAfterMs");
   const backoff = policy.backoff ?? {};
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (backoff === null || typeof backoff !== "object" || Array.isArray(backoff)) {
     throw new InvalidInputError(`\`restart.backoff\` must be an object ({ initialMs, maxMs, factor, jitter }), got ${describe(backoff)}.`);
   }
@@ -155,5 +156,6 @@ export function backoffDelayMs(policy: ResolvedRestartPolicy, attempt: number, r
 }
 
 function describe(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   return JSON.stringify(value) ?? String(value);
 }

@@ -375,6 +375,7 @@ export class JsonRpcPeer implements AsyncDisposable {
       this.#abandoned.delete(id as RequestId);
       this.#diagnose({
         kind: "lateResponse",
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an id from the wire: its text, whatever it is
         message: `Dropped the answer to ${method} (id ${String(id)}): it came after the call had timed out or been aborted.`,
         atMs: Date.now(),
         id: id as RequestId,

@@ -125,7 +125,7 @@ export class Codex implements Disposable {
    * ```
    */
   request<M extends ClientRequestMethod>(method: M, params: ClientRequestParams<M>, options?: SyncRequestOptions): ClientRequestResult<M> {
-    return this.#link.invoke("request", [method, params, options], this.#link.requestBudget(options)) as ClientRequestResult<M>;
+    return this.#link.invoke("request", [method, params, options], this.#link.requestBudget(options));
   }
 
   /**

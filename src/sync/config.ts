@@ -53,6 +53,7 @@ export function checkCodexConfig(config: CodexConfig): CodexConfig {
     }
   }
   if (config.turnTimeoutMs !== undefined) checkTimeout(config.turnTimeoutMs, "turnTimeoutMs");
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (typeof config.retry === "object" && config.retry !== null) {
     for (const [key, value] of Object.entries(config.retry)) {
       if (typeof value === "function") {

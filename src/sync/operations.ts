@@ -73,7 +73,7 @@ const signalOf = (options: SyncTurnWaitOptions | undefined) =>
 export const operations = {
   close: (host: ClientHost) => host.close(),
   request: (host: ClientHost, method: ClientRequestMethod, params: ClientRequestParams<ClientRequestMethod>, options?: SyncRequestOptions) =>
-    host.codex.request(method, params, options) as Promise<unknown>,
+    host.codex.request(method, params, options),
   threadStart: async (host: ClientHost, options?: ThreadStartOptions, requestOptions?: SyncRequestOptions) =>
     host.holdThread(await host.codex.threadStart(options, requestOptions)),
   threadList: (host: ClientHost, options?: ThreadListOptions, requestOptions?: SyncRequestOptions) =>

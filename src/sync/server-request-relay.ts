@@ -43,7 +43,7 @@ export class ServerRequestRelay {
       const { signal, ...rest } = request;
       const relayed: Relayed = {
         key: this.#nextKey++,
-        request: rest as WireServerRequest,
+        request: rest,
         settle: (answer) => {
           signal.removeEventListener("abort", drop);
           if (answer === null || answer.kind === "default") resolve(undefined);
@@ -57,7 +57,8 @@ export class ServerRequestRelay {
         this.#handedOut.delete(relayed.key);
         relayed.settle(null);
       };
-      if (signal.aborted) return resolve(undefined);
+      // eslint-disable-next-line @typescript-eslint/no-meaningless-void-operator -- returns from the executor once resolved
+      if (signal.aborted) return void resolve(undefined);
       signal.addEventListener("abort", drop, { once: true });
       this.#waiting.push(relayed);
       this.#wake();

@@ -96,6 +96,7 @@ export function fromWire(wire: WireValue, callerStack?: string): unknown {
     return error;
   }
   const errorClass = CLASSES.get(wire.name) ?? Error;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- a class prototype is typed any
   const error = Object.create(errorClass.prototype) as Error;
   const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(error, "message", hidden(wire.message));

@@ -169,12 +169,14 @@ function streamItem(item: ScriptedOutputItem, outputIndex: number, delayMs: numb
 export function splitText(text: string, deltas?: number | readonly string[]): string[] {
   if (Array.isArray(deltas)) {
     if (deltas.join("") !== text) throw new RangeError("`deltas` must join to the message text");
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- an actor error is unknown by nature; a checked array of strings
     return [...deltas];
   }
   if (text === "") return [];
   if (deltas === undefined) return text.match(/\s*\S+\s*/gu) ?? [text];
   const count = deltas as number;
   if (!Number.isInteger(count) || count < 1) throw new RangeError("`deltas` must be a positive integer");
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are the unit wanted here
   const chars = [...text];
   const parts = Math.min(count, chars.length);
   const out: string[] = [];

@@ -296,7 +296,7 @@ export class ScriptedProvider implements AsyncDisposable {
           request = find();
         } catch (error) {
           cleanup();
-          reject(error as Error);
+          reject(error);
           return;
         }
         if (request !== undefined) {

@@ -30,6 +30,7 @@ export function checkConnectTarget(target: ConnectTarget): void {
     parseEndpoint(target);
     return;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (target === null || typeof target !== "object") {
     throw new InvalidInputError("`connect` must be a URL string (ws://, unix://, \"daemon\") or { url, token | tokenFile | bearer }.");
   }

@@ -88,6 +88,7 @@ export interface ListeningAppServer extends AsyncDisposable {
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const DEFAULT_STOP_GRACE_MS = 2_000;
 const LISTENING = /listening on: (ws:\/\/\S+)/;
+// eslint-disable-next-line no-control-regex -- the ANSI escape is what this pattern strips
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /**

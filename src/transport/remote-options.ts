@@ -43,6 +43,7 @@ const SECRET_KEYS = ["token", "tokenFile", "bearer"] as const;
  * ```
  */
 export function checkRemoteAppServer(remote: RemoteAppServer): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (remote === null || typeof remote !== "object") {
     throw new InvalidInputError("`connect` must be a URL string or an object { url, token | tokenFile | bearer }.");
   }
@@ -57,6 +58,7 @@ export function checkRemoteAppServer(remote: RemoteAppServer): void {
   if (remote.tokenFile !== undefined && (typeof remote.tokenFile !== "string" || remote.tokenFile === "")) {
     throw new InvalidInputError("`connect.tokenFile` must be the path of a file holding the token.");
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (remote.bearer !== undefined && (remote.bearer === null || typeof remote.bearer !== "object")) {
     throw new InvalidInputError("`connect.bearer` must be { secret, issuer?, audience?, expiresInS? }.");
   }

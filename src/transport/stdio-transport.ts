@@ -233,6 +233,7 @@ export class StdioTransport implements Transport {
 }
 
 function checkWorkingDirectory(cwd: string): void {
+  // eslint-disable-next-line no-useless-assignment -- the default is what the catch leaves
   let isDirectory = false;
   try {
     isDirectory = statSync(cwd).isDirectory();

@@ -282,6 +282,7 @@ export class WebSocketTransport implements Transport {
   #finish(code: number, reason: string): void {
     if (this.#closeInfo !== undefined) return;
     let error = this.#error;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- names the error's Node shape for `code`
     if (code === 1009 || (error as NodeJS.ErrnoException | undefined)?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
       code = 1009; // the code this client closed with; the socket itself may report 1006
       error = this.#error = new ConnectionFailure(

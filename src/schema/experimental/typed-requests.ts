@@ -48,6 +48,6 @@ export interface ExperimentalRequests<Client extends RequestSender> {
  */
 export function experimentalRequests<Client extends RequestSender>(client: Client): ExperimentalRequests<Client> {
   return {
-    request: (method, params, options) => client.request(method as never, params as never, options as never) as never,
+    request: (method, params, options) => client.request(method as never, params as never, options) as never,
   };
 }
