@@ -6,7 +6,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "docs/", "node_modules/", "src/schema/**/generated*.ts", "scripts/typedoc-plugin.mjs", "eslint.config.js"] },
+  {
+    ignores: [
+      "dist/",
+      "docs/",
+      "node_modules/",
+      "src/schema/**/generated*.ts",
+      "scripts/typedoc-plugin.mjs",
+      "eslint.config.js",
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
@@ -15,17 +24,27 @@ export default tseslint.config(
       // node:test's describe/it/test return promises the runner itself awaits.
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] },
+          ],
+        },
       ],
       // Messages name counts, sizes and flags: numbers and booleans read well in a template.
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
       // `() => void promise` and `(x) => list.push(x)` as callbacks are this tree's idiom.
-      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true, ignoreVoidOperator: true }],
+      "@typescript-eslint/no-confusing-void-expression": [
+        "error",
+        { ignoreArrowShorthand: true, ignoreVoidOperator: true },
+      ],
       // `!` marks an invariant the types cannot see (an index checked just before, under noUncheckedIndexedAccess;
       // a field set in the constructor by a helper); a runtime check there would be a branch that never runs.
       "@typescript-eslint/no-non-null-assertion": "off",
       // An AbortSignal's reason is `any` and is passed on as is (what fetch and AbortSignal.timeout() do).
-      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingAny: true, allowThrowingUnknown: true }],
+      "@typescript-eslint/prefer-promise-reject-errors": [
+        "error",
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
       "@typescript-eslint/only-throw-error": ["error", { allowThrowingAny: true, allowThrowingUnknown: true }],
       // `async` on a function that returns a Promise by contract (a Transport's close(), an operation table)
       // turns a synchronous throw into a rejection; it needs no `await` for that.

@@ -47,7 +47,8 @@ async function round(server: FakeAppServer, threads: readonly AsyncThread[], mid
   const handles = await Promise.all(threads.map((thread) => thread.turn("Explain how the client handles a turn.")));
   const seen = await Promise.all(handles.map((handle) => consumeTurn(handle, "stream")));
   const expected = server.turnShape.notifications - 4;
-  if (seen.some((count) => count !== expected)) throw new Error(`a turn saw ${seen.join(",")} notifications, not ${expected} each`);
+  if (seen.some((count) => count !== expected))
+    throw new Error(`a turn saw ${seen.join(",")} notifications, not ${expected} each`);
 }
 
 async function rounds(server: FakeAppServer, threads: readonly AsyncThread[], atLeast: number): Promise<number> {
@@ -126,7 +127,9 @@ async function unclaimedTurns(count: number): Promise<{ turns: number; heldPerTu
     }
     for (let tick = 0; tick < 10; tick++) await nextMacrotask();
     const heldPerTurnKiB = (liveHeap() - before) / count / 1024;
-    line(`concurrent  turns this client did not start: ${format(heldPerTurnKiB)} KiB of live heap held per turn (${count} turns)`);
+    line(
+      `concurrent  turns this client did not start: ${format(heldPerTurnKiB)} KiB of live heap held per turn (${count} turns)`,
+    );
     return { turns: count, heldPerTurnKiB };
   } finally {
     await codex.close();

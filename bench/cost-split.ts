@@ -92,7 +92,8 @@ for (const notification of firstTurn) checkServerNotification(notification.metho
 const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
 line(`cost split  first validation of ${methods.length} methods (schema compile): ${format(compileMs)} ms`);
 for (const notification of parsed) {
-  if (!checkServerNotification(notification.method, notification.params).ok) throw new Error(`invalid ${notification.method}`);
+  if (!checkServerNotification(notification.method, notification.params).ok)
+    throw new Error(`invalid ${notification.method}`);
 }
 
 /** The whole hot path in this process (byte stream, `stream()` consumer), the reference for the shares. */
@@ -121,13 +122,20 @@ async function endToEnd(): Promise<number[]> {
   return samples;
 }
 
-record("end-to-end", "AsyncCodex over the byte stream, `for await … stream()` consumer (as in hot-path.ts)", await endToEnd());
+record(
+  "end-to-end",
+  "AsyncCodex over the byte stream, `for await … stream()` consumer (as in hot-path.ts)",
+  await endToEnd(),
+);
 record(
   "framing (LineDecoder)",
   "cut 64 KiB chunks into lines (UTF-8 decode included)",
   await time(lines.length, () => {
     let count = 0;
-    const decoder = new LineDecoder({ line: () => count++, oversized() {}, partial() {} }, { maxLineBytes: 64 * 1024 * 1024 });
+    const decoder = new LineDecoder(
+      { line: () => count++, oversized() {}, partial() {} },
+      { maxLineBytes: 64 * 1024 * 1024 },
+    );
     for (const chunk of chunks) decoder.push(chunk);
     decoder.end();
     return count;
@@ -186,16 +194,35 @@ record(
 async function deltaCostWithItems(items: number): Promise<number[]> {
   const DELTAS = 234;
   const turnId = "01a210e9-8bff-7ab0-92ca-000000000000";
-  const item = (id: string, text: string) => ({ type: "agentMessage", id, text, phase: "commentary", memoryCitation: null });
+  const item = (id: string, text: string) => ({
+    type: "agentMessage",
+    id,
+    text,
+    phase: "commentary",
+    memoryCitation: null,
+  });
   const before: Notification[] = [];
   for (let index = 0; index < items; index++) {
-    before.push({ method: "item/started", params: { threadId, turnId, item: item(`m${index}`, ""), startedAtMs: 0 } } as unknown as Notification);
-    before.push({ method: "item/completed", params: { threadId, turnId, item: item(`m${index}`, "Looking."), completedAtMs: 0 } } as unknown as Notification);
+    before.push({
+      method: "item/started",
+      params: { threadId, turnId, item: item(`m${index}`, ""), startedAtMs: 0 },
+    } as unknown as Notification);
+    before.push({
+      method: "item/completed",
+      params: { threadId, turnId, item: item(`m${index}`, "Looking."), completedAtMs: 0 },
+    } as unknown as Notification);
   }
-  before.push({ method: "item/started", params: { threadId, turnId, item: item("final", ""), startedAtMs: 0 } } as unknown as Notification);
+  before.push({
+    method: "item/started",
+    params: { threadId, turnId, item: item("final", ""), startedAtMs: 0 },
+  } as unknown as Notification);
   const deltas = Array.from(
     { length: DELTAS },
-    () => ({ method: "item/agentMessage/delta", params: { threadId, turnId, itemId: "final", delta: "abcd" } }) as unknown as Notification,
+    () =>
+      ({
+        method: "item/agentMessage/delta",
+        params: { threadId, turnId, itemId: "final", delta: "abcd" },
+      }) as unknown as Notification,
   );
   const play = (withDeltas: boolean) => () => {
     const actor = createActor(turnMachine, { input: { threadId } });
@@ -211,8 +238,18 @@ async function deltaCostWithItems(items: number): Promise<number[]> {
   return withDeltas.map((ns, index) => (ns * total - without[index]! * before.length) / DELTAS);
 }
 
-record("machine: delta, 1 item in turn", "one item/agentMessage/delta sent to the machine, the turn holding only that message", await deltaCostWithItems(0), "delta");
-record("machine: delta, 200 items in turn", "the same after 200 earlier items in the turn (a long agentic turn)", await deltaCostWithItems(200), "delta");
+record(
+  "machine: delta, 1 item in turn",
+  "one item/agentMessage/delta sent to the machine, the turn holding only that message",
+  await deltaCostWithItems(0),
+  "delta",
+);
+record(
+  "machine: delta, 200 items in turn",
+  "the same after 200 earlier items in the turn (a long agentic turn)",
+  await deltaCostWithItems(200),
+  "delta",
+);
 record(
   "machine create + start",
   "createActor(turnMachine).start() and turn.accepted, once per turn",
@@ -239,8 +276,16 @@ const liveTurnPass = (listeners: boolean) => () => {
   }
   return router.turnCount;
 };
-record("route + LiveTurn.deliver", "router lookup, machine send, queue push (nobody reading)", await time(parsed.length, liveTurnPass(false)));
-record("… with an on('delta') listener", "the same, plus an emittery emit per delta", await time(parsed.length, liveTurnPass(true)));
+record(
+  "route + LiveTurn.deliver",
+  "router lookup, machine send, queue push (nobody reading)",
+  await time(parsed.length, liveTurnPass(false)),
+);
+record(
+  "… with an on('delta') listener",
+  "the same, plus an emittery emit per delta",
+  await time(parsed.length, liveTurnPass(true)),
+);
 record(
   "emittery emit alone",
   "events.emit('delta', …) with one listener (its listener call, in a microtask, included)",

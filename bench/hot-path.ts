@@ -50,12 +50,14 @@ async function runTurns(
 ): Promise<number> {
   const start = server.notificationsSent;
   // stream: every notification but the four thread- and account-wide ones; on-delta: every character.
-  const expected = consumer === "on-delta" ? ANSWER_TEXT.length : consumer === "stream" ? server.turnShape.notifications - 4 : null;
+  const expected =
+    consumer === "on-delta" ? ANSWER_TEXT.length : consumer === "stream" ? server.turnShape.notifications - 4 : null;
   let turns = 0;
   while (server.notificationsSent - start < atLeast) {
     const handle = await thread.turn("Explain how the client handles a turn.");
     const seen = await consumeTurn(handle, consumer);
-    if (expected === null ? seen < 1 : seen !== expected) throw new Error(`${consumer}: saw ${seen} where ${expected ?? "some"} were expected`);
+    if (expected === null ? seen < 1 : seen !== expected)
+      throw new Error(`${consumer}: saw ${seen} where ${expected ?? "some"} were expected`);
     keep?.push(handle);
     turns++;
   }

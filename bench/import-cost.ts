@@ -79,7 +79,9 @@ for (const specifier of SPECIFIERS) {
   const count = Object.values(modules).reduce((sum, value) => sum + value, 0);
   line(
     `import  ${specifier.padEnd(26)} ${format(summary.milliseconds.median).padStart(6)} ms  heap +${format(summary.heapUsedMiB.median)} MiB` +
-      `  rss +${format(summary.rssMiB.median)} MiB  ${count} modules (${Object.entries(modules).map(([name, n]) => `${name} ${n}`).join(", ")})`,
+      `  rss +${format(summary.rssMiB.median)} MiB  ${count} modules (${Object.entries(modules)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(", ")})`,
   );
   cases.push({ specifier, summary, modules });
 }

@@ -33,10 +33,14 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  throw new Error(`Node ${process.version} cannot run the workers (TypeScript without a loader): use Node ≥ 22.18, e.g. \`npm run bench:peers\`.`);
+  throw new Error(
+    `Node ${process.version} cannot run the workers (TypeScript without a loader): use Node ≥ 22.18, e.g. \`npm run bench:peers\`.`,
+  );
 }
 if (!existsSync(join(root, "dist", "index.js"))) {
-  throw new Error("dist/ is missing: run `npm run build` first (bench/run.ts builds it), so the contenders import the library as users do.");
+  throw new Error(
+    "dist/ is missing: run `npm run build` first (bench/run.ts builds it), so the contenders import the library as users do.",
+  );
 }
 
 const only = process.env.BENCH_PEERS_ONLY?.split(",");
@@ -52,13 +56,21 @@ function reply(request: RecordedRequest) {
 function runWorker(name: string, job: PeersJob, outDir: string): Promise<WorkerResult> {
   const out = join(outDir, `${name}.json`);
   rmSync(out, { force: true });
-  const env: Record<string, string | undefined> = { ...process.env, BENCH_PEERS_JOB: JSON.stringify(job), BENCH_PEERS_OUT: out };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    BENCH_PEERS_JOB: JSON.stringify(job),
+    BENCH_PEERS_OUT: out,
+  };
   delete env.NODE_OPTIONS; // a loader (tsx) inherited from this process would be timed with the import
-  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", join(root, "bench", "peers", "worker.ts"), name], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "inherit", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", join(root, "bench", "peers", "worker.ts"), name],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "inherit", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill("SIGKILL"), SMOKE ? 120_000 : 600_000);
@@ -66,7 +78,12 @@ function runWorker(name: string, job: PeersJob, outDir: string): Promise<WorkerR
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
       if (code === 0 && existsSync(out)) resolve(JSON.parse(readFileSync(out, "utf8")) as WorkerResult);
-      else reject(new Error(`the ${name} worker exited with ${code ?? signal}: ${stderr.trim().split("\n").slice(-8).join("\n")}`));
+      else
+        reject(
+          new Error(
+            `the ${name} worker exited with ${code ?? signal}: ${stderr.trim().split("\n").slice(-8).join("\n")}`,
+          ),
+        );
     });
   });
 }
@@ -95,7 +112,9 @@ try {
     for (const contender of order) {
       const result = await runWorker(contender.name, peersJob, outDir);
       runs.get(contender.name)!.push(result);
-      line(`peers  round ${round + 1}/${ROUNDS} ${contender.name.padEnd(12)} warm turn ${format(result.warmTurnMs)} ms, first start ${format(result.firstStartMs ?? Number.NaN)} ms`);
+      line(
+        `peers  round ${round + 1}/${ROUNDS} ${contender.name.padEnd(12)} warm turn ${format(result.warmTurnMs)} ms, first start ${format(result.firstStartMs ?? Number.NaN)} ms`,
+      );
     }
   }
   leftOverProcesses = codexProcessesOf(offline.home.path);
@@ -106,7 +125,11 @@ try {
 
 function valuesOf(results: readonly WorkerResult[], key: string): number[] {
   return results
-    .map((result) => (key.startsWith("burst") ? result.bursts[key.slice("burst".length)] : (result as unknown as Record<string, number | null>)[key]))
+    .map((result) =>
+      key.startsWith("burst")
+        ? result.bursts[key.slice("burst".length)]
+        : (result as unknown as Record<string, number | null>)[key],
+    )
     .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
 }
 
@@ -114,7 +137,12 @@ const rawRuns = runs.get("raw") ?? [];
 const result: PeersResult = {
   smoke: SMOKE,
   rounds: ROUNDS,
-  sizes: { warmTurns: peersJob.warmTurns, deltas: peersJob.deltas, streamDeltas: peersJob.streamDeltas, bursts: [...peersJob.bursts] },
+  sizes: {
+    warmTurns: peersJob.warmTurns,
+    deltas: peersJob.deltas,
+    streamDeltas: peersJob.streamDeltas,
+    bursts: [...peersJob.bursts],
+  },
   loadPerRound,
   contenders: contenders.map((contender) => {
     const results = runs.get(contender.name)!;
@@ -124,7 +152,8 @@ const result: PeersResult = {
       const values = valuesOf(results, measure.key);
       const rawValues = valuesOf(rawRuns, measure.key);
       summary[measure.key] = values.length === 0 ? null : summarize(values);
-      ratio[measure.key] = values.length === 0 || rawValues.length === 0 ? null : summarize(values).median / summarize(rawValues).median;
+      ratio[measure.key] =
+        values.length === 0 || rawValues.length === 0 ? null : summarize(values).median / summarize(rawValues).median;
     }
     return { name: contender.name, summary, ratio };
   }),

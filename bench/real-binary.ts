@@ -16,7 +16,8 @@ import { format, median, summarizeFields, type Summary } from "./lib/stats.js";
 
 const RUNS = QUICK ? 3 : 10;
 const DELTAS = 50;
-const REPLY = "A warm turn streams this reply in fifty small deltas, so that the time to the first one and to the end can be told apart.";
+const REPLY =
+  "A warm turn streams this reply in fifty small deltas, so that the time to the first one and to the end can be told apart.";
 
 interface TurnTiming {
   /** From calling `thread.turn()` to its handle (the `turn/start` answer). */
@@ -69,7 +70,13 @@ async function timeTurn(thread: AsyncThread): Promise<TurnTiming> {
   arrivals.clear();
   const completedMs = performance.now() - startedAt;
   if (transits.length !== DELTAS) throw new Error(`the turn streamed ${transits.length} deltas, not ${DELTAS}`);
-  return { turnStartMs, firstDeltaMs, completedMs, deltaTransitMs: median(transits), deltaArrivalMs: median(arrivalDelays) };
+  return {
+    turnStartMs,
+    firstDeltaMs,
+    completedMs,
+    deltaTransitMs: median(transits),
+    deltaArrivalMs: median(arrivalDelays),
+  };
 }
 
 const env = await createOfflineEnvironment({ fallback: textReply(REPLY, { deltas: DELTAS }) });
@@ -83,7 +90,8 @@ try {
       cwd: env.cwd,
       trace: (event) => {
         const message = event.message as { method?: string; params?: unknown; emittedAtMs?: unknown };
-        if (event.direction === "incoming" && message.method === "item/agentMessage/delta") arrivals.set(arrivalKey(message), event.atMs);
+        if (event.direction === "incoming" && message.method === "item/agentMessage/delta")
+          arrivals.set(arrivalKey(message), event.atMs);
       },
     });
     try {
@@ -132,8 +140,18 @@ const labels: Record<keyof Sample, string> = {
   closeMs: "close()",
 };
 for (const key of Object.keys(labels) as (keyof Sample)[]) {
-  line(`real binary  ${labels[key].padEnd(32)} ${format(summary[key].median).padStart(7)} ms  (min ${format(summary[key].min)}, max ${format(summary[key].max)})`);
+  line(
+    `real binary  ${labels[key].padEnd(32)} ${format(summary[key].median).padStart(7)} ms  (min ${format(summary[key].min)}, max ${format(summary[key].max)})`,
+  );
 }
 line(`real binary  codex processes left: ${leftOver.length}; children still guarded: ${guardedChildCount()}`);
-writeResult({ runs: RUNS, deltas: DELTAS, serverVersion, labels, summary, leftOverProcesses: leftOver, guardedChildren: guardedChildCount() });
+writeResult({
+  runs: RUNS,
+  deltas: DELTAS,
+  serverVersion,
+  labels,
+  summary,
+  leftOverProcesses: leftOver,
+  guardedChildren: guardedChildCount(),
+});
 if (leftOver.length > 0) process.exitCode = 1;

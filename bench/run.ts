@@ -22,31 +22,43 @@ const reportPath = join(root, "bench", "report.json");
 const docPath = join(root, "docs", "benchmarks.md");
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
-  throw new Error(`Node ${process.version} is too old for the benchmarks: run them with \`npm run bench\` or \`npx tsx bench/run.ts\`.`);
+  throw new Error(
+    `Node ${process.version} is too old for the benchmarks: run them with \`npm run bench\` or \`npx tsx bench/run.ts\`.`,
+  );
 }
 
 const only = process.argv.includes("--peers")
   ? ["peers"]
-  : process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+  : process.argv
+      .find((arg) => arg.startsWith("--only="))
+      ?.slice("--only=".length)
+      .split(",");
 const selected = BENCHMARKS.filter((bench) => only === undefined || only.includes(bench.file.replace(/\.ts$/, "")));
 if (selected.length === 0) {
   throw new Error(`--only names none of: ${BENCHMARKS.map((bench) => bench.file.replace(/\.ts$/, "")).join(", ")}`);
 }
 
-const previous: Report | null = only !== undefined && existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as Report) : null;
+const previous: Report | null =
+  only !== undefined && existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, "utf8")) as Report) : null;
 const machine = machineInfo(root);
 const startedAt = performance.now();
-console.log(`bench: ${machine.cpuModel} × ${machine.cpuCount}, Node ${machine.node}, load ${machine.loadAverage.join(" ")}${QUICK ? ", QUICK" : ""}`);
+console.log(
+  `bench: ${machine.cpuModel} × ${machine.cpuCount}, Node ${machine.node}, load ${machine.loadAverage.join(" ")}${QUICK ? ", QUICK" : ""}`,
+);
 
 let build: Report["build"] = previous?.build ?? null;
 if (selected.some((bench) => bench.needsBuild)) {
   const buildStart = Date.now();
   const emitted = join(root, "dist", "index.js");
   try {
-    execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    execFileSync(
+      process.execPath,
+      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     build = { seconds: (Date.now() - buildStart) / 1000, ok: true };
     console.log(`build      tsc -p tsconfig.build.json → dist/ in ${build.seconds.toFixed(1)} s`);
   } catch (error) {
@@ -59,7 +71,9 @@ if (selected.some((bench) => bench.needsBuild)) {
       ok: fresh,
       error: fresh ? `emitted with ${errors} type error(s) in src/` : (output.split("\n")[0] ?? "tsc failed"),
     };
-    console.log(`build      ${fresh ? `emitted dist/ with ${errors} type error(s) in src/ (not this benchmark's)` : `FAILED: ${output}`}`);
+    console.log(
+      `build      ${fresh ? `emitted dist/ with ${errors} type error(s) in src/ (not this benchmark's)` : `FAILED: ${output}`}`,
+    );
   }
 }
 
@@ -87,7 +101,13 @@ try {
     });
     const seconds = (performance.now() - benchStart) / 1000;
     if (child.status === 0 && existsSync(out)) {
-      sections[bench.key] = { measuredAt, loadAtStart, seconds, quick: QUICK, result: JSON.parse(readFileSync(out, "utf8")) as unknown };
+      sections[bench.key] = {
+        measuredAt,
+        loadAtStart,
+        seconds,
+        quick: QUICK,
+        result: JSON.parse(readFileSync(out, "utf8")) as unknown,
+      };
     } else {
       const why = child.error?.message ?? (child.stderr.trim() || `exited with ${child.status ?? child.signal}`);
       process.stderr.write(child.stderr);
@@ -111,5 +131,7 @@ const report: Report = { machine, build, loadAtEnd, totalSeconds: (performance.n
 writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
 const document = existsSync(docPath) ? readFileSync(docPath, "utf8") : null;
 writeFileSync(docPath, spliceResults(document, renderResults(report)));
-console.log(`bench: ${report.totalSeconds.toFixed(0)} s; wrote bench/report.json and docs/benchmarks.md${failures > 0 ? `; ${failures} failed` : ""}`);
+console.log(
+  `bench: ${report.totalSeconds.toFixed(0)} s; wrote bench/report.json and docs/benchmarks.md${failures > 0 ? `; ${failures} failed` : ""}`,
+);
 if (failures > 0) process.exitCode = 1;

@@ -77,15 +77,36 @@ try {
     const asyncThread = await asyncCodex.threadStart();
     const syncThread = codex.threadStart();
     const cases: CallCase[] = [
-      { request: "thread/list", label: "`threadList()`", viaAsync: () => asyncCodex.threadList({}), viaSync: () => codex.threadList({}) },
-      { request: "model/list", label: "`models()`", viaAsync: () => asyncCodex.models(), viaSync: () => codex.models() },
-      { request: "thread/read", label: "`thread.read()`", viaAsync: () => asyncThread.read(), viaSync: () => syncThread.read() },
+      {
+        request: "thread/list",
+        label: "`threadList()`",
+        viaAsync: () => asyncCodex.threadList({}),
+        viaSync: () => codex.threadList({}),
+      },
+      {
+        request: "model/list",
+        label: "`models()`",
+        viaAsync: () => asyncCodex.models(),
+        viaSync: () => codex.models(),
+      },
+      {
+        request: "thread/read",
+        label: "`thread.read()`",
+        viaAsync: () => asyncThread.read(),
+        viaSync: () => syncThread.read(),
+      },
     ];
 
     // Warm up both paths: validators, the worker, codex's own caches.
     for (const callCase of cases) await timeCalls(callCase, WARM_UP_CALLS);
 
-    const perRound = cases.map(() => ({ async: [] as number[], sync: [] as number[], bridge: [] as number[], allAsync: [] as number[], allSync: [] as number[] }));
+    const perRound = cases.map(() => ({
+      async: [] as number[],
+      sync: [] as number[],
+      bridge: [] as number[],
+      allAsync: [] as number[],
+      allSync: [] as number[],
+    }));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [index, callCase] of cases.entries()) {
         const times = await timeCalls(callCase, CALLS_PER_ROUND);
@@ -177,7 +198,9 @@ for (const c of result.cases) {
   );
 }
 const startup = result.startup;
-line(`sync bridge  first AsyncCodex start() ${format(startup.firstAsyncStartMs)} ms, first new Codex() (starts the worker) ${format(startup.firstSyncConstructMs)} ms`);
+line(
+  `sync bridge  first AsyncCodex start() ${format(startup.firstAsyncStartMs)} ms, first new Codex() (starts the worker) ${format(startup.firstSyncConstructMs)} ms`,
+);
 for (const [key, label] of Object.entries(startup.labels)) {
   line(`sync bridge  ${label.replaceAll("`", "").padEnd(48)} ${format(startup.summary[key]!.median).padStart(6)} ms`);
 }

@@ -22,7 +22,8 @@ import { format, median } from "./lib/stats.js";
 const TURNS = QUICK ? 5 : 30;
 const WARM_UP = 3;
 const DELTAS = 50;
-const REPLY = "A warm turn streams this reply in fifty small deltas, so that the time to the first one and to the end can be told apart.";
+const REPLY =
+  "A warm turn streams this reply in fifty small deltas, so that the time to the first one and to the end can be told apart.";
 type Name = "stdio" | "websocket" | "unix";
 const NAMES: readonly Name[] = ["stdio", "websocket", "unix"];
 
@@ -85,7 +86,9 @@ const rows: [string, keyof Timing][] = [
   ["warm turn, to first delta", "firstDeltaMs"],
   ["warm turn, to turn/completed", "completedMs"],
 ];
-console.log(`\n${TURNS} warm turns per transport (after ${WARM_UP} warm-up turns), ${DELTAS} deltas each; 1-minute load ${load.toFixed(2)} at the start.\n`);
+console.log(
+  `\n${TURNS} warm turns per transport (after ${WARM_UP} warm-up turns), ${DELTAS} deltas each; 1-minute load ${load.toFixed(2)} at the start.\n`,
+);
 console.log(`| Measure (ms, median [min–max]) | ${NAMES.join(" | ")} |`);
 console.log(`| --- | ${NAMES.map(() => "---:").join(" | ")} |`);
 for (const [label, key] of rows) {

@@ -12,7 +12,11 @@ import { WebSocket as Ws } from "ws";
 import { createCodexHome } from "../src/testing/index.js";
 import { listenAppServer } from "../src/transport/listening-app-server.js";
 
-const INITIALIZE = JSON.stringify({ id: 1, method: "initialize", params: { clientInfo: { name: "probe", title: "probe", version: "1" } } });
+const INITIALIZE = JSON.stringify({
+  id: 1,
+  method: "initialize",
+  params: { clientInfo: { name: "probe", title: "probe", version: "1" } },
+});
 const home = await createCodexHome({ providerUrl: "http://127.0.0.1:9/v1" });
 const ws = await listenAppServer({ env: home.env });
 const unix = await listenAppServer({ env: home.env, listen: "unix" });
@@ -23,7 +27,9 @@ function builtIn(url: string, token: string | undefined): Promise<string> {
     let socket: WebSocket;
     try {
       // Node 22+ (undici) takes { headers } as a non-standard second argument.
-      socket = new WebSocket(url, { headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } } as never);
+      socket = new WebSocket(url, {
+        headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+      } as never);
     } catch (error) {
       resolve(`throws ${(error as Error).name}: ${(error as Error).message}`);
       return;
@@ -64,12 +70,16 @@ function withWs(url: string, token: string | undefined, path?: string): Promise<
 }
 
 try {
-  console.log(`Node ${process.version}, ws ${(await import("ws/package.json", { with: { type: "json" } })).default.version}\n`);
+  console.log(
+    `Node ${process.version}, ws ${(await import("ws/package.json", { with: { type: "json" } })).default.version}\n`,
+  );
   console.log("| Case | Node's built-in WebSocket | ws |");
   console.log("| --- | --- | --- |");
   console.log(`| right token | ${await builtIn(ws.url, ws.token)} | ${await withWs(ws.url, ws.token)} |`);
   console.log(`| wrong token | ${await builtIn(ws.url, "wrong")} | ${await withWs(ws.url, "wrong")} |`);
-  console.log(`| unix socket | ${await builtIn(`ws+unix://${socketPath}`, undefined)} (no option to dial a socket path) | ${await withWs("ws://localhost/", undefined, socketPath)} |`);
+  console.log(
+    `| unix socket | ${await builtIn(`ws+unix://${socketPath}`, undefined)} (no option to dial a socket path) | ${await withWs("ws://localhost/", undefined, socketPath)} |`,
+  );
 } finally {
   await ws.stop();
   await unix.stop();

@@ -26,7 +26,9 @@ console.log("items:", turn.items.map((item) => item.type).join(", "));
 console.log("text:", finalResponseOf(turn.items));
 console.log("persisted.items.count:", persistedTurn?.items.length ?? 0);
 if (usage === null) throw new Error("the server reported no token usage for the turn");
-console.log(`usage.last: input=${usage.last.inputTokens} cached=${usage.last.cachedInputTokens} output=${usage.last.outputTokens} total=${usage.last.totalTokens}`);
+console.log(
+  `usage.last: input=${usage.last.inputTokens} cached=${usage.last.cachedInputTokens} output=${usage.last.outputTokens} total=${usage.last.totalTokens}`,
+);
 
 // The shortcut: thread.run() waits for the turn and hands back the answer, the items and the usage at once.
 const again = await thread.run("Now in one line.");

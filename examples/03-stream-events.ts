@@ -26,7 +26,10 @@ for await (const notification of handle.stream()) {
 }
 
 console.log("text:", text);
-console.log("events.count:", [...counts.values()].reduce((sum, n) => sum + n, 0));
+console.log(
+  "events.count:",
+  [...counts.values()].reduce((sum, n) => sum + n, 0),
+);
 for (const [method, n] of counts) console.log(`  ${method}: ${n}`);
 
 /** A one-line view of a notification's params. */

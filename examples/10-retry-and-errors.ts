@@ -69,7 +69,12 @@ async function show(what: string, call: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!(error instanceof AppServerError)) throw error;
     const code = error instanceof JsonRpcError ? ` (JSON-RPC ${error.code})` : "";
-    const kind = error instanceof InvalidInputError ? "refused by the client" : error instanceof RequestAbortedError ? "not sent" : "refused by the server";
+    const kind =
+      error instanceof InvalidInputError
+        ? "refused by the client"
+        : error instanceof RequestAbortedError
+          ? "not sent"
+          : "refused by the server";
     console.log(`${what}: ${error.name}${code}, ${kind}`);
   }
 }

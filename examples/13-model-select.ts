@@ -29,7 +29,10 @@ console.log("selected.effort:", effort);
 
 const thread = await codex.threadStart({ model: model.model, config: { model_reasoning_effort: effort } });
 
-const first = await thread.run("Give one short sentence about reliable production releases.", { model: model.model, effort });
+const first = await thread.run("Give one short sentence about reliable production releases.", {
+  model: model.model,
+  effort,
+});
 console.log("agent.message:", first.finalResponse);
 console.log("usage:", first.usage?.last.totalTokens);
 

@@ -31,7 +31,9 @@ const answers = await Promise.all(
   }),
 );
 
-answers.forEach((answer, index) => console.log(`thread ${index + 1} (${answer.status}): ${PROMPTS[index]} -> ${answer.text}`));
+answers.forEach((answer, index) =>
+  console.log(`thread ${index + 1} (${answer.status}): ${PROMPTS[index]} -> ${answer.text}`),
+);
 const switches = arrivals.filter((from, index) => index > 0 && from !== arrivals[index - 1]).length;
 console.log(`deltas: ${arrivals.length}, interleaved ${switches} times across ${threads.length} threads`);
 console.log("distinct threads:", new Set(answers.map((answer) => answer.thread)).size);

@@ -25,15 +25,22 @@ codex.on("item/autoApprovalReview/completed", ({ data }) => {
 });
 
 // denyAll: the escalation the model asks for is refused at once, nobody is asked.
-const cautious = await codex.threadStart({ approvalMode: ApprovalMode.denyAll, sandbox: Sandbox.workspace, cwd: runtime.cwd });
+const cautious = await codex.threadStart({
+  approvalMode: ApprovalMode.denyAll,
+  sandbox: Sandbox.workspace,
+  cwd: runtime.cwd,
+});
 const refused = await cautious.run("Write the report to ../report.txt");
-console.log(`denyAll: ${refused.status}, commands run: ${refused.items.filter((item) => item.type === "commandExecution").length}`);
+console.log(
+  `denyAll: ${refused.status}, commands run: ${refused.items.filter((item) => item.type === "commandExecution").length}`,
+);
 console.log(`denyAll answer: ${refused.finalResponse}`);
 
 // autoReview: the reviewer model decides (here it allows the command).
 const reviewed = await codex.threadStart({ approvalMode: "autoReview", sandbox: "workspace", cwd: runtime.cwd });
 const allowed = await reviewed.run("Write the report to ../report.txt");
-for (const item of allowed.items) if (item.type === "commandExecution") console.log(`autoReview: command ${item.status}`);
+for (const item of allowed.items)
+  if (item.type === "commandExecution") console.log(`autoReview: command ${item.status}`);
 console.log(`autoReview answer: ${allowed.finalResponse} (reviews: ${reviews})`);
 
 // The bypass with a sandbox is contradictory: refused before anything is sent.
@@ -47,4 +54,6 @@ try {
 // A turn can change the sandbox (a preset becomes its sandbox policy); like the mode, it stays for later turns.
 const looked = await reviewed.run("Only look around.", { sandbox: Sandbox.readOnly });
 const seconds = (looked.completedAt ?? 0) - (looked.startedAt ?? 0);
-console.log(`readOnly turn: ${looked.status} in ${looked.durationMs} ms (started ${looked.startedAt}, ${seconds} s to complete)`);
+console.log(
+  `readOnly turn: ${looked.status} in ${looked.durationMs} ms (started ${looked.startedAt}, ${seconds} s to complete)`,
+);

@@ -15,7 +15,10 @@ await using runtime = await startExampleRuntime("19-experimental-api");
   await codex.start();
   console.log("server:", codex.metadata.serverInfo.name, codex.metadata.serverInfo.version);
   const { data } = await experimentalRequests(codex).request("collaborationMode/list", {});
-  console.log("collaboration modes:", data.map((mode) => `${mode.name}${mode.mode ? ` (${mode.mode})` : ""}`).join(", "));
+  console.log(
+    "collaboration modes:",
+    data.map((mode) => `${mode.name}${mode.mode ? ` (${mode.mode})` : ""}`).join(", "),
+  );
 }
 
 {

@@ -13,7 +13,12 @@ const { env, cwd } = runtime.config;
 
 // A WebSocket listener on a free loopback port, with a fresh capability token.
 await using server = await listenAppServer({ env, cwd });
-console.log("listening:", server.url.replace(/:\d+$/, ":PORT"), "| token:", server.token ? `${server.token.length} chars` : "none");
+console.log(
+  "listening:",
+  server.url.replace(/:\d+$/, ":PORT"),
+  "| token:",
+  server.token ? `${server.token.length} chars` : "none",
+);
 
 let threadId: string;
 {

@@ -71,7 +71,10 @@ let config: AppServerConfig;
 if (live) {
   // --model: your own Codex login and configuration. OPENAI_API_KEY alone: a provider that sends that key.
   config = flags.model === undefined ? { configOverrides: API_KEY_PROVIDER } : {};
-  const how = flags.model === undefined ? "the OpenAI Responses API with OPENAI_API_KEY" : `your Codex login, model ${flags.model}`;
+  const how =
+    flags.model === undefined
+      ? "the OpenAI Responses API with OPENAI_API_KEY"
+      : `your Codex login, model ${flags.model}`;
   line("demo", `live: ${how}`, "yellow");
 } else {
   const parentDir = process.env.CODEX_EXAMPLES_HOME_DIR;

@@ -49,7 +49,9 @@ if (!values["from-bundle"]) {
 const version = readFileSync(join(schemaDir, "VERSION"), "utf8").trim();
 const experimentalVersion = readFileSync(join(schemaDir, "experimental", "VERSION"), "utf8").trim();
 if (experimentalVersion !== version) {
-  throw new Error(`schema/experimental/ is from ${experimentalVersion} but schema/ from ${version}: run npm run generate`);
+  throw new Error(
+    `schema/experimental/ is from ${experimentalVersion} but schema/ from ${version}: run npm run generate`,
+  );
 }
 const stableText = readFileSync(join(schemaDir, BUNDLE), "utf8");
 writeAll(outDir, generateFiles(stableText, version), version);
@@ -71,7 +73,10 @@ function refreshBundle(codex: string, into: string, flags: readonly string[] = [
     const env = { ...process.env, HOME: home, CODEX_HOME: home };
     const version = execFileSync(codex, ["--version"], { env, encoding: "utf8" }).trim();
     const out = join(home, "out");
-    execFileSync(codex, ["app-server", "generate-json-schema", ...flags, "--out", out], { env, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(codex, ["app-server", "generate-json-schema", ...flags, "--out", out], {
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     mkdirSync(into, { recursive: true });
     copyFileSync(join(out, BUNDLE), join(into, BUNDLE));
     writeFileSync(join(into, "VERSION"), `${version}\n`);

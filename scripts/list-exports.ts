@@ -57,7 +57,10 @@ export function listExports(): Map<string, string[]> {
       const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
       return `${symbol.name} (${kindOf(target)})`;
     });
-    lists.set(entry, names.sort((a, b) => a.localeCompare(b, "en")));
+    lists.set(
+      entry,
+      names.sort((a, b) => a.localeCompare(b, "en")),
+    );
   }
   return lists;
 }

@@ -27,7 +27,15 @@ export type { ClientDiagnostic, CodexEventMap, RestartEventMap } from "./client/
 export type { AppServerConfig } from "./client/config.js";
 export type { EventListener, EventOf, ListenOptions } from "./client/events.js";
 export { IDEMPOTENT_METHODS } from "./client/idempotent-methods.js";
-export { ImageInput, LocalImageInput, MentionInput, SkillInput, TextInput, type Input, type InputItem } from "./client/input.js";
+export {
+  ImageInput,
+  LocalImageInput,
+  MentionInput,
+  SkillInput,
+  TextInput,
+  type Input,
+  type InputItem,
+} from "./client/input.js";
 export type { AppServerMetadata, ServerInfo } from "./client/metadata.js";
 export type {
   ApprovalModeOption,

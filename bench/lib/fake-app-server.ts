@@ -78,7 +78,9 @@ export class FakeAppServer {
       const fromClient = new PassThrough();
       this.transport = new StreamTransport({ input: toClient, output: fromClient });
       this.#toClient = toClient;
-      this.#peer = new JsonRpcPeer(new StreamTransport({ input: fromClient, output: toClient }), { requestTimeoutMs: Infinity });
+      this.#peer = new JsonRpcPeer(new StreamTransport({ input: fromClient, output: toClient }), {
+        requestTimeoutMs: Infinity,
+      });
     }
     this.#peer.onRequest("initialize", () => ({
       userAgent: USER_AGENT,
@@ -88,7 +90,9 @@ export class FakeAppServer {
     }));
     this.#peer.onRequest("thread/start", () => {
       const threadId = threadIdOf(this.#threads++);
-      return { thread: { id: threadId, preview: "", ephemeral: false, modelProvider: "fake", createdAt: 0, updatedAt: 0 } };
+      return {
+        thread: { id: threadId, preview: "", ephemeral: false, modelProvider: "fake", createdAt: 0, updatedAt: 0 },
+      };
     });
     this.#peer.onRequest("turn/start", (params) => {
       const threadId = (params as { threadId: string }).threadId;

@@ -4,7 +4,9 @@ import { format, type Summary } from "./stats.js";
 
 function cell(summary: Summary | null | undefined): string {
   if (summary === null || summary === undefined) return "n/a";
-  return summary.runs.length > 1 ? `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})` : format(summary.median);
+  return summary.runs.length > 1
+    ? `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`
+    : format(summary.median);
 }
 
 function ratioCell(ratio: number | null | undefined): string {
@@ -24,17 +26,29 @@ export function peersTable(section: Section | undefined, stamp: (section: Sectio
   if (section === undefined) return "_Not run._";
   if (section.error !== undefined) return `_Failed: ${section.error.split("\n")[0]}_`;
   const result = section.result as PeersResult;
-  const present = PEER_CONTENDERS.filter((contender) => result.contenders.some((entry) => entry.name === contender.name));
+  const present = PEER_CONTENDERS.filter((contender) =>
+    result.contenders.some((entry) => entry.name === contender.name),
+  );
   const entries = present.map((contender) => result.contenders.find((entry) => entry.name === contender.name)!);
-  const header = ["Measure", ...present.flatMap((contender, index) => (index === 0 ? [contender.label] : [contender.label, "÷ raw"])), "target (ours ÷ raw)"];
-  const rows = PEER_MEASURES.filter((measure) => entries.some((entry) => entry.summary[measure.key] != null)).map((measure) => [
-    `${measure.label} (${measure.unit})`,
-    ...entries.flatMap((entry, index) =>
-      index === 0 ? [cell(entry.summary[measure.key])] : [cell(entry.summary[measure.key]), ratioCell(entry.ratio[measure.key])],
-    ),
-    measure.target === "" ? "" : measure.target,
-  ]);
-  const table = [header, header.map((_, index) => (index === 0 ? "---" : "---:")), ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+  const header = [
+    "Measure",
+    ...present.flatMap((contender, index) => (index === 0 ? [contender.label] : [contender.label, "÷ raw"])),
+    "target (ours ÷ raw)",
+  ];
+  const rows = PEER_MEASURES.filter((measure) => entries.some((entry) => entry.summary[measure.key] != null)).map(
+    (measure) => [
+      `${measure.label} (${measure.unit})`,
+      ...entries.flatMap((entry, index) =>
+        index === 0
+          ? [cell(entry.summary[measure.key])]
+          : [cell(entry.summary[measure.key]), ratioCell(entry.ratio[measure.key])],
+      ),
+      measure.target === "" ? "" : measure.target,
+    ],
+  );
+  const table = [header, header.map((_, index) => (index === 0 ? "---" : "---:")), ...rows]
+    .map((cells) => `| ${cells.join(" | ")} |`)
+    .join("\n");
   return [
     stamp(section),
     "",

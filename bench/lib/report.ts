@@ -47,7 +47,11 @@ export interface HotPathResult {
     turns: number;
     keptHandleKiB: number;
     summary: Record<
-      "notificationsPerSecond" | "megabytesPerSecond" | "microsecondsPerNotification" | "heapGrowthPer100kMiB" | "peakHeapAboveBaselineMiB",
+      | "notificationsPerSecond"
+      | "megabytesPerSecond"
+      | "microsecondsPerNotification"
+      | "heapGrowthPer100kMiB"
+      | "peakHeapAboveBaselineMiB",
       Summary
     >;
   }[];
@@ -60,7 +64,13 @@ export interface CostSplitResult {
   routedPerTurn: number;
   bytesPerNotification: number;
   firstValidation: { methods: number; milliseconds: number };
-  stages: { name: string; what: string; nanoseconds: Summary; per: "notification" | "turn" | "delta"; megabytesPerSecond?: number }[];
+  stages: {
+    name: string;
+    what: string;
+    nanoseconds: Summary;
+    per: "notification" | "turn" | "delta";
+    megabytesPerSecond?: number;
+  }[];
 }
 
 export interface ConcurrentResult {
@@ -73,7 +83,11 @@ export interface ConcurrentResult {
     notifications: number;
     liveHeapPerRunningTurnKiB: number;
     summary: Record<
-      "notificationsPerSecond" | "megabytesPerSecond" | "microsecondsPerNotification" | "peakHeapAboveBaselineMiB" | "heapGrowthPer100kMiB",
+      | "notificationsPerSecond"
+      | "megabytesPerSecond"
+      | "microsecondsPerNotification"
+      | "peakHeapAboveBaselineMiB"
+      | "heapGrowthPer100kMiB",
       Summary
     >;
   }[];

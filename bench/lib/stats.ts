@@ -57,7 +57,10 @@ export function summarize(values: readonly number[]): Summary {
  */
 export function summarizeFields<K extends string>(results: readonly Record<K, number>[]): Record<K, Summary> {
   const keys = Object.keys(results[0] ?? {}) as K[];
-  return Object.fromEntries(keys.map((key) => [key, summarize(results.map((result) => result[key]))])) as Record<K, Summary>;
+  return Object.fromEntries(keys.map((key) => [key, summarize(results.map((result) => result[key]))])) as Record<
+    K,
+    Summary
+  >;
 }
 
 /**

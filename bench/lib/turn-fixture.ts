@@ -80,7 +80,11 @@ function pieces(text: string, size: number): string[] {
  * const notifications = turnNotifications(turnIds(threadIdOf(0), 0)); // 245 of them
  * ```
  */
-export function turnNotifications(ids: TurnIds, text: string = ANSWER_TEXT, deltaChars: number = DELTA_CHARS): Notification[] {
+export function turnNotifications(
+  ids: TurnIds,
+  text: string = ANSWER_TEXT,
+  deltaChars: number = DELTA_CHARS,
+): Notification[] {
   const { threadId, turnId, userItemId, messageId } = ids;
   const at = 1_795_580_070_940;
   const turn = (status: "inProgress" | "completed", items: unknown[]) => ({
@@ -114,9 +118,20 @@ export function turnNotifications(ids: TurnIds, text: string = ANSWER_TEXT, delt
     startedAtMs: at + 84,
     completedAtMs: completed ? at + 88 : null,
   });
-  const usage = { totalTokens: 1_290, inputTokens: 1_040, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 250, reasoningOutputTokens: 0 };
+  const usage = {
+    totalTokens: 1_290,
+    inputTokens: 1_040,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    outputTokens: 250,
+    reasoningOutputTokens: 0,
+  };
   const list: unknown[] = [
-    { method: "thread/status/changed", params: { threadId, status: { type: "active", activeFlags: [] } }, emittedAtMs: at },
+    {
+      method: "thread/status/changed",
+      params: { threadId, status: { type: "active", activeFlags: [] } },
+      emittedAtMs: at,
+    },
     { method: "turn/started", params: { threadId, turn: turn("inProgress", []) }, emittedAtMs: at },
     {
       method: "item/started",
@@ -168,11 +183,18 @@ export function turnNotifications(ids: TurnIds, text: string = ANSWER_TEXT, delt
     },
     {
       method: "thread/readState/changed",
-      params: { threadId, readState: { firstUnread: { type: "turn", turnId }, revision: "e85c2aaf-cb08-49ed-b554-0ec9254fde31" } },
+      params: {
+        threadId,
+        readState: { firstUnread: { type: "turn", turnId }, revision: "e85c2aaf-cb08-49ed-b554-0ec9254fde31" },
+      },
       emittedAtMs: at + 106,
     },
     { method: "thread/status/changed", params: { threadId, status: { type: "idle" } }, emittedAtMs: at + 106 },
-    { method: "turn/completed", params: { threadId, turn: turn("completed", [agentItem(text, true)]) }, emittedAtMs: at + 106 },
+    {
+      method: "turn/completed",
+      params: { threadId, turn: turn("completed", [agentItem(text, true)]) },
+      emittedAtMs: at + 106,
+    },
   ];
   return list as Notification[];
 }

@@ -38,7 +38,11 @@ export class RawAppServer {
   onNotification: (notification: RawNotification) => void = () => {};
 
   constructor(codexBin: string, env: Record<string, string>, cwd: string) {
-    this.#child = spawn(codexBin, ["app-server", "--listen", "stdio://"], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
+    this.#child = spawn(codexBin, ["app-server", "--listen", "stdio://"], {
+      env,
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.#child.stdout.setEncoding("utf8");
     this.#child.stdout.on("data", (chunk: string) => this.#read(chunk));
     this.#child.stderr.resume();
@@ -87,13 +91,28 @@ export class RawAppServer {
     while (newline !== -1) {
       const line = text.slice(0, newline);
       text = text.slice(newline + 1);
-      if (line !== "") this.#dispatch(JSON.parse(line) as { id?: number; method?: string; params?: never; result?: unknown; error?: { message: string } });
+      if (line !== "")
+        this.#dispatch(
+          JSON.parse(line) as {
+            id?: number;
+            method?: string;
+            params?: never;
+            result?: unknown;
+            error?: { message: string };
+          },
+        );
       newline = text.indexOf("\n");
     }
     this.#buffered = text;
   }
 
-  #dispatch(message: { id?: number; method?: string; params?: never; result?: unknown; error?: { message: string } }): void {
+  #dispatch(message: {
+    id?: number;
+    method?: string;
+    params?: never;
+    result?: unknown;
+    error?: { message: string };
+  }): void {
     if (message.method !== undefined) {
       // A server request (it has an id) would need an answer; the benchmark's turns never ask for approval.
       if (message.id === undefined) this.onNotification(message as RawNotification);

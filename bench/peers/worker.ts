@@ -51,7 +51,11 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-async function timedTurn(contender: Contender, thread: ContenderThread, text: string): Promise<{ ms: number; firstDeltaMs: number; deltas: number }> {
+async function timedTurn(
+  contender: Contender,
+  thread: ContenderThread,
+  text: string,
+): Promise<{ ms: number; firstDeltaMs: number; deltas: number }> {
   const at = performance.now();
   let firstDeltaMs = Number.NaN;
   let deltas = 0;
@@ -65,7 +69,9 @@ const name = process.argv[2];
 const jobText = process.env.BENCH_PEERS_JOB;
 const out = process.env.BENCH_PEERS_OUT;
 if (name === undefined || !/^[a-z-]+$/.test(name) || jobText === undefined || out === undefined) {
-  throw new Error("usage: BENCH_PEERS_JOB=<json> BENCH_PEERS_OUT=<file> node bench/peers/worker.ts <contender>; bench/peers.ts sets these");
+  throw new Error(
+    "usage: BENCH_PEERS_JOB=<json> BENCH_PEERS_OUT=<file> node bench/peers/worker.ts <contender>; bench/peers.ts sets these",
+  );
 }
 const job = JSON.parse(jobText) as PeersJob;
 
@@ -86,7 +92,8 @@ try {
   const warmStartedAt = performance.now();
   for (let turn = 0; turn < job.warmTurns; turn++) {
     const timed = await timedTurn(contender, thread, prompt(job.deltas));
-    if (contender.streamsDeltas && timed.deltas !== job.deltas) throw new Error(`${name}: a warm turn streamed ${timed.deltas} deltas, not ${job.deltas}`);
+    if (contender.streamsDeltas && timed.deltas !== job.deltas)
+      throw new Error(`${name}: a warm turn streamed ${timed.deltas} deltas, not ${job.deltas}`);
     warm.push(timed);
   }
   const sequentialMs = performance.now() - warmStartedAt;
@@ -95,7 +102,8 @@ try {
   let streamDeltasPerSecond: number | null = null;
   if (contender.streamsDeltas && job.streamDeltas > 0) {
     const timed = await timedTurn(contender, thread, prompt(job.streamDeltas));
-    if (timed.deltas !== job.streamDeltas) throw new Error(`${name}: the long stream had ${timed.deltas} deltas, not ${job.streamDeltas}`);
+    if (timed.deltas !== job.streamDeltas)
+      throw new Error(`${name}: the long stream had ${timed.deltas} deltas, not ${job.streamDeltas}`);
     streamDeltasPerSecond = timed.deltas / ((timed.ms - timed.firstDeltaMs) / 1000);
   }
 

@@ -11,7 +11,8 @@ import { exampleScripts, type ExampleName } from "./replies.js";
 
 const { example, parentDir } = workerData as { example: ExampleName; parentDir?: string };
 const script = exampleScripts[example];
-if (script === undefined) throw new Error(`no scripted replies for example ${String(example)}: add them to examples/offline/replies.ts`);
+if (script === undefined)
+  throw new Error(`no scripted replies for example ${String(example)}: add them to examples/offline/replies.ts`);
 
 const image = await readFile(new URL("../assets/sample-scene.png", import.meta.url));
 const images = createServer((request, response) => {
@@ -41,4 +42,3 @@ parentPort!.postMessage({
   cwd: offline.cwd,
   sampleImageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/sample-scene.png`,
 });
-

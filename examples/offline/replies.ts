@@ -18,7 +18,8 @@ export type ExampleScript = Pick<OfflineEnvironmentOptions, "replies" | "fallbac
 const lastUserText = (request: RecordedRequest): string => inputTexts(request).at(-1) ?? "";
 const hasImage = (request: RecordedRequest): boolean =>
   inputItems(request).some(
-    (item) => Array.isArray(item.content) && item.content.some((part: { type?: string }) => part.type === "input_image"),
+    (item) =>
+      Array.isArray(item.content) && item.content.some((part: { type?: string }) => part.type === "input_image"),
   );
 const outputSchemaOf = (request: RecordedRequest): unknown =>
   (request.body as { text?: { format?: { schema?: unknown } } } | undefined)?.text?.format?.schema;
@@ -166,7 +167,14 @@ export const exampleScripts = {
       execCommandReply("touch ../report.txt", { arguments: escalated }),
       textReply("I may not write outside the workspace, so the report is not written."),
       execCommandReply("touch ../report.txt", { arguments: escalated }),
-      textReply(JSON.stringify({ outcome: "allow", risk_level: "low", user_authorization: "high", rationale: "The user asked for it." })),
+      textReply(
+        JSON.stringify({
+          outcome: "allow",
+          risk_level: "low",
+          user_authorization: "high",
+          rationale: "The user asked for it.",
+        }),
+      ),
       textReply("The report is written."),
       textReply("Looked around; nothing changed."),
     ],

@@ -47,7 +47,14 @@ const WORKER_CLOSE_TIMEOUT_MS = 5_000;
 export async function startExampleRuntime(example: ExampleName): Promise<ExampleRuntime> {
   if (process.env.CODEX_EXAMPLES_LIVE === "1") {
     const close = async (): Promise<void> => {};
-    return { config: {}, cwd: process.cwd(), live: true, sampleImageUrl: PUBLIC_IMAGE_URL, close, [Symbol.asyncDispose]: close };
+    return {
+      config: {},
+      cwd: process.cwd(),
+      live: true,
+      sampleImageUrl: PUBLIC_IMAGE_URL,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
   }
   const worker = new Worker(new URL("./provider-worker.ts", import.meta.url), {
     workerData: { example, parentDir: process.env.CODEX_EXAMPLES_HOME_DIR },
@@ -55,7 +62,9 @@ export async function startExampleRuntime(example: ExampleName): Promise<Example
   const exited = once(worker, "exit");
   let ready: WorkerReady;
   try {
-    [ready] = (await once(worker, "message", { signal: AbortSignal.timeout(WORKER_START_TIMEOUT_MS) })) as [WorkerReady];
+    [ready] = (await once(worker, "message", { signal: AbortSignal.timeout(WORKER_START_TIMEOUT_MS) })) as [
+      WorkerReady,
+    ];
   } catch (error) {
     await worker.terminate();
     throw new Error(`the offline runtime of example ${example} did not start: ${String(error)}`, { cause: error });

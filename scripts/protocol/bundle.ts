@@ -42,7 +42,10 @@ export function flattenBundle(bundle: unknown): FlatBundle {
   const top = asObject(root["definitions"], "bundle.definitions");
   const v2 = asObject(top["v2"] ?? {}, "bundle.definitions.v2");
   const merged = new Map<string, JsonSchema>();
-  for (const [scope, defs] of [["", top], ["v2", v2]] as const) {
+  for (const [scope, defs] of [
+    ["", top],
+    ["v2", v2],
+  ] as const) {
     for (const [name, schema] of Object.entries(defs)) {
       if (scope === "" && name === "v2") continue;
       const previous = merged.get(name);

@@ -152,7 +152,9 @@ function describeObject(before: SchemaObject, after: SchemaObject): string[] {
   const added = Object.keys(b).filter((key) => !(key in a));
   const removed = Object.keys(a).filter((key) => !(key in b));
   if (added.length > 0) {
-    out.push(`${plural("property", added.length)} added: ${added.map((key) => (required(after, key) ? `${key} (required)` : key)).join(", ")}`);
+    out.push(
+      `${plural("property", added.length)} added: ${added.map((key) => (required(after, key) ? `${key} (required)` : key)).join(", ")}`,
+    );
   }
   if (removed.length > 0) out.push(`${plural("property", removed.length)} removed: ${removed.join(", ")}`);
   for (const key of Object.keys(b)) {
@@ -163,7 +165,9 @@ function describeObject(before: SchemaObject, after: SchemaObject): string[] {
     if (!sameSchema(a[key], b[key])) out.push(`${key}: ${summary(a[key])} → ${summary(b[key])}`);
   }
   if (!isDeepStrictEqual(before.additionalProperties, after.additionalProperties)) {
-    out.push(`additionalProperties: ${JSON.stringify(before.additionalProperties ?? true)} → ${JSON.stringify(after.additionalProperties ?? true)}`);
+    out.push(
+      `additionalProperties: ${JSON.stringify(before.additionalProperties ?? true)} → ${JSON.stringify(after.additionalProperties ?? true)}`,
+    );
   }
   return out.length > 0 ? out : ["constraints changed"];
 }
@@ -174,14 +178,19 @@ function describeUnion(before: SchemaObject, after: SchemaObject): string[] {
   const out: string[] = [];
   const { oneOf: _a, anyOf: _b, ...baseBefore } = before;
   const { oneOf: _c, anyOf: _d, ...baseAfter } = after;
-  if (!sameSchema(baseBefore, baseAfter)) out.push(...describeObject(baseBefore, baseAfter).map((line) => `beside the union, ${line}`));
+  if (!sameSchema(baseBefore, baseAfter))
+    out.push(...describeObject(baseBefore, baseAfter).map((line) => `beside the union, ${line}`));
   out.push(...describeValues([...a.keys()], [...b.keys()], "variant"));
   for (const [label, schema] of b) {
     const previous = a.get(label);
     if (previous === undefined || sameSchema(previous, schema)) continue;
-    const inner = typeof previous === "object" && typeof schema === "object" && shape(previous).kind === "object" && shape(schema).kind === "object"
-      ? describeObject(previous, schema)
-      : [`${summary(previous)} → ${summary(schema)}`];
+    const inner =
+      typeof previous === "object" &&
+      typeof schema === "object" &&
+      shape(previous).kind === "object" &&
+      shape(schema).kind === "object"
+        ? describeObject(previous, schema)
+        : [`${summary(previous)} → ${summary(schema)}`];
     out.push(`variant ${label}: ${inner.join(", ")}`);
   }
   return out.length > 0 ? out : ["union changed"];
@@ -240,9 +249,14 @@ function shape(schema: JsonSchema | undefined): Shape {
   if (arms !== undefined) {
     const labels = [...variants(schema).keys()];
     const discriminators = new Set(labels.map((label) => label.split("=")[0]));
-    const on = discriminators.size === 1 && labels.every((label) => label.includes("=")) ? ` on ${[...discriminators][0]}` : "";
+    const on =
+      discriminators.size === 1 && labels.every((label) => label.includes("=")) ? ` on ${[...discriminators][0]}` : "";
     const values = labels.map((label) => label.replace(/^[^=]*=/, ""));
-    return { kind: "union", summary: `${schema.oneOf ? "oneOf" : "anyOf"}${on} (${values.join(", ")})`, values: labels };
+    return {
+      kind: "union",
+      summary: `${schema.oneOf ? "oneOf" : "anyOf"}${on} (${values.join(", ")})`,
+      values: labels,
+    };
   }
   const values = enumOf(schema);
   if (values !== undefined) {

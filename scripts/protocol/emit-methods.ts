@@ -24,10 +24,34 @@ interface Direction {
 }
 
 const DIRECTIONS: readonly Direction[] = [
-  { union: "ClientRequest", prefix: "ClientRequest", table: "clientRequests", what: "Requests the client sends", hasResult: true },
-  { union: "ServerRequest", prefix: "ServerRequest", table: "serverRequests", what: "Requests the server sends", hasResult: true },
-  { union: "ServerNotification", prefix: "ServerNotification", table: "serverNotifications", what: "Notifications the server sends", hasResult: false },
-  { union: "ClientNotification", prefix: "ClientNotification", table: "clientNotifications", what: "Notifications the client sends", hasResult: false },
+  {
+    union: "ClientRequest",
+    prefix: "ClientRequest",
+    table: "clientRequests",
+    what: "Requests the client sends",
+    hasResult: true,
+  },
+  {
+    union: "ServerRequest",
+    prefix: "ServerRequest",
+    table: "serverRequests",
+    what: "Requests the server sends",
+    hasResult: true,
+  },
+  {
+    union: "ServerNotification",
+    prefix: "ServerNotification",
+    table: "serverNotifications",
+    what: "Notifications the server sends",
+    hasResult: false,
+  },
+  {
+    union: "ClientNotification",
+    prefix: "ClientNotification",
+    table: "clientNotifications",
+    what: "Notifications the client sends",
+    hasResult: false,
+  },
 ];
 
 /** Options of {@link emitMethods}. */
@@ -91,7 +115,8 @@ function readMethods(
   const union = bundle.definitions.get(direction.union);
   if (typeof union !== "object" || union.oneOf === undefined) throw new Error(`${direction.union} is not a oneOf`);
   return union.oneOf.map((arm) => {
-    if (typeof arm !== "object" || arm.properties === undefined) throw new Error(`${direction.union} arm without properties`);
+    if (typeof arm !== "object" || arm.properties === undefined)
+      throw new Error(`${direction.union} arm without properties`);
     const methodSchema = arm.properties["method"];
     const method = typeof methodSchema === "object" ? methodSchema.enum?.[0] : undefined;
     if (typeof method !== "string" || (typeof methodSchema === "object" && methodSchema.enum?.length !== 1)) {
@@ -146,10 +171,16 @@ function emitDirection(direction: Direction, methods: readonly Method[]): string
   const { prefix } = direction;
   const typeMembers: Member[] = methods.map((m) => {
     const params =
-      m.paramsOptional && m.params.type !== "undefined" ? group("", "", "|", [m.params.type, "undefined"]) : m.params.type;
+      m.paramsOptional && m.params.type !== "undefined"
+        ? group("", "", "|", [m.params.type, "undefined"])
+        : m.params.type;
     const fields: Member[] = [{ head: "params: ", body: params }];
     if (m.result !== undefined) fields.push({ head: "result: ", body: m.result.type });
-    return { comment: tsdoc(m.description), head: `${JSON.stringify(m.method)}: `, body: group("{", "}", ";", fields, true) };
+    return {
+      comment: tsdoc(m.description),
+      head: `${JSON.stringify(m.method)}: `,
+      body: group("{", "}", ";", fields, true),
+    };
   });
   const valueMembers: Member[] = methods.map((m) => {
     const fields: Member[] = [{ head: "params: ", body: m.params.value }];

@@ -38,10 +38,16 @@ export function generateFiles(bundleText: string, version: string): GeneratedFil
  * ```
  */
 export function generateExperimentalFiles(bundleText: string, stableText: string, version: string): GeneratedFiles {
-  return generateDerivedFiles(bundleText, stableText, version, "schema/experimental/codex_app_server_protocol.schemas.json", {
-    ...RESULT_OVERRIDES,
-    ...EXPERIMENTAL_RESULT_OVERRIDES,
-  });
+  return generateDerivedFiles(
+    bundleText,
+    stableText,
+    version,
+    "schema/experimental/codex_app_server_protocol.schemas.json",
+    {
+      ...RESULT_OVERRIDES,
+      ...EXPERIMENTAL_RESULT_OVERRIDES,
+    },
+  );
 }
 
 /**
@@ -56,7 +62,13 @@ export function generateExperimentalFiles(bundleText: string, stableText: string
  * ```
  */
 export function generateOldestFiles(bundleText: string, stableText: string, version: string): GeneratedFiles {
-  return generateDerivedFiles(bundleText, stableText, version, "schema/oldest/codex_app_server_protocol.schemas.json", RESULT_OVERRIDES);
+  return generateDerivedFiles(
+    bundleText,
+    stableText,
+    version,
+    "schema/oldest/codex_app_server_protocol.schemas.json",
+    RESULT_OVERRIDES,
+  );
 }
 
 function generateDerivedFiles(
@@ -67,7 +79,10 @@ function generateDerivedFiles(
   overrides: Readonly<Record<string, string>>,
 ): GeneratedFiles {
   const bundle: FlatBundle = flattenBundle(JSON.parse(bundleText));
-  const shared: SharedDefinitions = { module: "../generated.js", names: sharedDefinitions(bundle, flattenBundle(JSON.parse(stableText))) };
+  const shared: SharedDefinitions = {
+    module: "../generated.js",
+    names: sharedDefinitions(bundle, flattenBundle(JSON.parse(stableText))),
+  };
   const methods = new Set(clientRequestMethods(bundle));
   const resultOverrides = Object.fromEntries(Object.entries(overrides).filter(([method]) => methods.has(method)));
   return {

@@ -32,7 +32,9 @@ export function oldestCodex(root: string): CodexBinary {
   const path = resolveCodexBinary({ from: manifest });
   const version = codexVersion(path);
   if (version !== `codex-cli ${expected}`) {
-    throw new Error(`${OLDEST_ALIAS} is ${expected}, but the binary found for it (${path}) says ${version}: run npm ci`);
+    throw new Error(
+      `${OLDEST_ALIAS} is ${expected}, but the binary found for it (${path}) says ${version}: run npm ci`,
+    );
   }
   return { path, version };
 }
@@ -48,7 +50,10 @@ export function oldestCodex(root: string): CodexBinary {
 export function codexVersion(codex: string): string {
   const home = mkdtempSync(join(existsSync("/var/tmp") ? "/var/tmp" : tmpdir(), "codex-version-"));
   try {
-    return execFileSync(codex, ["--version"], { env: { ...process.env, HOME: home, CODEX_HOME: home }, encoding: "utf8" }).trim();
+    return execFileSync(codex, ["--version"], {
+      env: { ...process.env, HOME: home, CODEX_HOME: home },
+      encoding: "utf8",
+    }).trim();
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -58,9 +58,13 @@ export class SampleGenerator {
     if (schema === false) throw new Error("no value satisfies false");
     if (schema.$ref !== undefined) return this.valid(this.resolve(schema.$ref), depth);
     const arms = schema.oneOf ?? schema.anyOf;
-    if (arms !== undefined) return this.merge(this.base(schema, ["oneOf", "anyOf"], depth), this.valid(this.pick(arms), depth + 1));
+    if (arms !== undefined)
+      return this.merge(this.base(schema, ["oneOf", "anyOf"], depth), this.valid(this.pick(arms), depth + 1));
     if (schema.allOf !== undefined) {
-      return schema.allOf.reduce<Json>((value, part) => this.merge(value, this.valid(part, depth + 1)), this.base(schema, ["allOf"], depth));
+      return schema.allOf.reduce<Json>(
+        (value, part) => this.merge(value, this.valid(part, depth + 1)),
+        this.base(schema, ["allOf"], depth),
+      );
     }
     if (schema.enum !== undefined) return this.pick(schema.enum) as Json;
     const types = schema.type === undefined ? (schema.properties ? ["object"] : []) : [schema.type].flat();
@@ -119,7 +123,8 @@ export class SampleGenerator {
     const result: { [key: string]: Json } = {};
     const required = new Set(schema.required ?? []);
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      if (required.has(name) || this.random() < (depth > 4 ? 0.15 : 0.6)) result[name] = this.valid(property, depth + 1);
+      if (required.has(name) || this.random() < (depth > 4 ? 0.15 : 0.6))
+        result[name] = this.valid(property, depth + 1);
     }
     const extra = schema.additionalProperties;
     if (typeof extra === "object") {
@@ -167,7 +172,8 @@ function sameJson(a: Json, b: Json | undefined): boolean {
 function collectPaths(value: Json, path: readonly (string | number)[]): (string | number)[][] {
   const paths: (string | number)[][] = [[...path]];
   if (Array.isArray(value)) value.forEach((item, i) => paths.push(...collectPaths(item, [...path, i])));
-  else if (isObject(value)) for (const [key, item] of Object.entries(value)) paths.push(...collectPaths(item, [...path, key]));
+  else if (isObject(value))
+    for (const [key, item] of Object.entries(value)) paths.push(...collectPaths(item, [...path, key]));
   return paths;
 }
 
@@ -181,6 +187,10 @@ function setAt(value: Json, path: readonly (string | number)[], replacement: Jso
   if (path.length === 0) return replacement;
   const [head, ...rest] = path as [string | number, ...(string | number)[]];
   const copy: Json = Array.isArray(value) ? [...value] : { ...(value as { [key: string]: Json }) };
-  (copy as Record<string | number, Json>)[head] = setAt((value as Record<string | number, Json>)[head] as Json, rest, replacement);
+  (copy as Record<string | number, Json>)[head] = setAt(
+    (value as Record<string | number, Json>)[head] as Json,
+    rest,
+    replacement,
+  );
   return copy;
 }

@@ -104,7 +104,8 @@ class Translator {
   }
 
   private enumeration(schema: SchemaObject): Translation {
-    if (hasStructure(schema, ["enum", "type", "minimum"])) throw new Error(`enum with constraints: ${JSON.stringify(schema)}`);
+    if (hasStructure(schema, ["enum", "type", "minimum"]))
+      throw new Error(`enum with constraints: ${JSON.stringify(schema)}`);
     const values = schema.enum ?? [];
     const minimum = schema["minimum"];
     if (minimum !== undefined && !values.every((value) => typeof value === "number" && value >= Number(minimum))) {
@@ -172,7 +173,8 @@ class Translator {
     }
     const args: Doc[] = [group("{", "}", ",", valueMembers, true)];
     if (extra === false) args.push("{ additionalProperties: false }");
-    if (typeof extra === "object") args.push(group("{", "}", ",", [{ head: "additionalProperties: ", body: this.node(extra).value }], true));
+    if (typeof extra === "object")
+      args.push(group("{", "}", ",", [{ head: "additionalProperties: ", body: this.node(extra).value }], true));
     if (extra !== undefined && extra !== false) typeMembers.push({ head: "[key: string]: ", body: "unknown" });
     return {
       value: call("Type.Object", args),
@@ -189,7 +191,14 @@ function atom(value: Doc, type: Doc): Translation {
 function union(parts: readonly Translation[]): Translation {
   if (parts.length === 1 && parts[0] !== undefined) return parts[0];
   return {
-    value: call("Type.Union", [group("[", "]", ",", parts.map((p) => p.value))]),
+    value: call("Type.Union", [
+      group(
+        "[",
+        "]",
+        ",",
+        parts.map((p) => p.value),
+      ),
+    ]),
     type: group(
       "",
       "",
@@ -206,8 +215,20 @@ function union(parts: readonly Translation[]): Translation {
 
 function intersect(parts: readonly Translation[]): Translation {
   return {
-    value: call("Type.Intersect", [group("[", "]", ",", parts.map((p) => p.value))]),
-    type: group("", "", "&", parts.map((p) => (p.precedence === "atom" ? p.type : parenthesized(p.type)))),
+    value: call("Type.Intersect", [
+      group(
+        "[",
+        "]",
+        ",",
+        parts.map((p) => p.value),
+      ),
+    ]),
+    type: group(
+      "",
+      "",
+      "&",
+      parts.map((p) => (p.precedence === "atom" ? p.type : parenthesized(p.type))),
+    ),
     precedence: "intersection",
   };
 }

@@ -17,7 +17,10 @@ const FAIL_CLOSED: { readonly [M in ServerRequestMethod]: () => ServerRequestRes
   "item/tool/call": () => ({ contentItems: [{ type: "inputText", text: REFUSAL }], success: false }),
   "mcpServer/elicitation/request": () => ({ action: "decline" }),
   "account/chatgptAuthTokens/refresh": () => {
-    throw new JsonRpcError(-32603, "no ChatGPT tokens: this client has no approval handler for account/chatgptAuthTokens/refresh");
+    throw new JsonRpcError(
+      -32603,
+      "no ChatGPT tokens: this client has no approval handler for account/chatgptAuthTokens/refresh",
+    );
   },
   "attestation/generate": () => {
     throw new JsonRpcError(-32603, "no attestation: this client has no approval handler for attestation/generate");
@@ -106,7 +109,10 @@ function unwrap(command: string): string {
 }
 
 function words(command: string): string[] {
-  return command.trim().split(/\s+/).filter((word) => word.length > 0);
+  return command
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
 }
 
 /**

@@ -104,7 +104,11 @@ export class AsyncCodex implements AsyncDisposable {
       maxPendingTurns: config.maxPendingTurns ?? DEFAULT_MAX_PENDING_TURNS,
       maxBufferedNotifications: this.#maxBufferedNotifications,
       onDrop: (turnId, count, why) =>
-        this.#diagnose({ kind: "droppedNotifications", message: `dropped ${count} notification(s) of turn ${turnId}: ${why}`, turnId }),
+        this.#diagnose({
+          kind: "droppedNotifications",
+          message: `dropped ${count} notification(s) of turn ${turnId}: ${why}`,
+          turnId,
+        }),
     });
     this.#serverRequests = new ServerRequestRouter({
       handler: config.approvalHandler,
@@ -113,7 +117,8 @@ export class AsyncCodex implements AsyncDisposable {
       serverVersion: () => this.#metadata?.serverInfo.version,
     });
     this.#threads = new ResumableThreads({
-      resume: (connection, threadId, settings) => requestCodex(connection.peer, "thread/resume", { ...settings, threadId }),
+      resume: (connection, threadId, settings) =>
+        requestCodex(connection.peer, "thread/resume", { ...settings, threadId }),
       resumed: (threadId) => this.#events.emit("threadResumed", { threadId }),
     });
     const machine = clientLifecycleMachine.provide({
@@ -126,14 +131,20 @@ export class AsyncCodex implements AsyncDisposable {
         stop: fromPromise<void, { connection: Connection | null }>(({ input }) => this.#shutDown(input.connection)),
       },
     });
-    this.#lifecycle = createActor(machine, { input: { restart }, ...(config.inspect === undefined ? {} : { inspect: config.inspect }) });
+    this.#lifecycle = createActor(machine, {
+      input: { restart },
+      ...(config.inspect === undefined ? {} : { inspect: config.inspect }),
+    });
     this.#lifecycle.subscribe({
       next: (snapshot) => {
-        if (this.#lostTurns.length > 0 && !snapshot.matches("reconnecting") && !snapshot.matches("ready")) this.#settleLostTurns(null);
+        if (this.#lostTurns.length > 0 && !snapshot.matches("reconnecting") && !snapshot.matches("ready"))
+          this.#settleLostTurns(null);
       },
       error: (error) => this.#diagnose({ kind: "machineError", message: String(error), error }),
     });
-    this.#lifecycle.on("restarting", ({ attempt, delayMs, error }) => this.#events.emit("restarting", { attempt, delayMs, error }));
+    this.#lifecycle.on("restarting", ({ attempt, delayMs, error }) =>
+      this.#events.emit("restarting", { attempt, delayMs, error }),
+    );
     this.#lifecycle.on("restarted", ({ attempt, downtimeMs, restarts }) => {
       this.#events.emit("restarted", { attempt, downtimeMs, restarts });
       queueMicrotask(() => void this.#recoverLostTurns());
@@ -373,7 +384,11 @@ export class AsyncCodex implements AsyncDisposable {
    * const branch = await codex.threadFork(thread.id);
    * ```
    */
-  async threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: RequestOptions): Promise<AsyncThread> {
+  async threadFork(
+    threadId: string,
+    options: ThreadForkOptions = {},
+    requestOptions?: RequestOptions,
+  ): Promise<AsyncThread> {
     const params = threadParams(options);
     const [{ thread }, connection] = await this.#request("thread/fork", { ...params, threadId }, requestOptions);
     this.#threads.opened(thread.id, connection, params, { ephemeral: params.ephemeral === true || thread.ephemeral });
@@ -425,14 +440,17 @@ export class AsyncCodex implements AsyncDisposable {
    */
   async #ready(signal?: AbortSignal, method = "the call"): Promise<Connection> {
     if (this.#lifecycle.getSnapshot().matches("idle")) this.#lifecycle.send({ type: "start" });
-    const settled = (s: ReturnType<ActorRefFrom<ClientLifecycleMachine>["getSnapshot"]>) => !s.matches("starting") && !s.matches("reconnecting");
+    const settled = (s: ReturnType<ActorRefFrom<ClientLifecycleMachine>["getSnapshot"]>) =>
+      !s.matches("starting") && !s.matches("reconnecting");
     let snapshot = this.#lifecycle.getSnapshot();
     if (!settled(snapshot)) {
       if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
-      snapshot = await waitFor(this.#lifecycle, settled, signal === undefined ? undefined : { signal }).catch((error: unknown) => {
-        if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
-        throw error;
-      });
+      snapshot = await waitFor(this.#lifecycle, settled, signal === undefined ? undefined : { signal }).catch(
+        (error: unknown) => {
+          if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
+          throw error;
+        },
+      );
     }
     const { connection, error } = snapshot.context;
     if (snapshot.matches("ready") && connection !== null) return connection;
@@ -474,7 +492,9 @@ export class AsyncCodex implements AsyncDisposable {
     const latest = this.#latest;
     this.#latest = null;
     this.#loseTurns(
-      new TransportClosedError("the client was closed while the turn ran: its outcome is unknown.", { reason: "closed" }),
+      new TransportClosedError("the client was closed while the turn ran: its outcome is unknown.", {
+        reason: "closed",
+      }),
       false,
     );
     this.#settleLostTurns(null);
@@ -505,7 +525,10 @@ export class AsyncCodex implements AsyncDisposable {
         let served: readonly Turn[] | null = null;
         try {
           if (connection !== null) {
-            const answer = await requestCodex<ThreadReadResponse>(connection.peer, "thread/read", { threadId, includeTurns: true });
+            const answer = await requestCodex<ThreadReadResponse>(connection.peer, "thread/read", {
+              threadId,
+              includeTurns: true,
+            });
             served = answer.thread.turns;
           }
         } catch (error) {
@@ -515,7 +538,8 @@ export class AsyncCodex implements AsyncDisposable {
             error,
           });
         }
-        for (const turn of turns) this.#settleLostTurn(turn, served?.find((candidate) => candidate.id === turn.turnId) ?? null);
+        for (const turn of turns)
+          this.#settleLostTurn(turn, served?.find((candidate) => candidate.id === turn.turnId) ?? null);
       }),
     );
   }

@@ -4,7 +4,13 @@ import { TurnNotRunningError } from "../errors/turn-not-running-error.js";
 import type { TurnMachine } from "../machines/turn.js";
 import type { RequestOptions } from "../rpc/peer.js";
 import type { Unsubscribe } from "../rpc/server-request.js";
-import type { Notification, ThreadTokenUsage, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
+import type {
+  Notification,
+  ThreadTokenUsage,
+  Turn,
+  TurnInterruptResponse,
+  TurnSteerResponse,
+} from "../schema/index.js";
 import { abortable } from "./abortable.js";
 import type { EventListener, ListenOptions } from "./events.js";
 import { toUserInputs, type Input } from "./input.js";

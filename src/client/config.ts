@@ -140,7 +140,9 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
     throw new InvalidInputError(`the config must be an object (AppServerConfig), got ${String(config)}.`);
   }
   const fail = (key: string, expected: string) => {
-    throw new InvalidInputError(`\`${key}\` must be ${expected}, got ${shown((config as Record<string, unknown>)[key])}.`);
+    throw new InvalidInputError(
+      `\`${key}\` must be ${expected}, got ${shown((config as Record<string, unknown>)[key])}.`,
+    );
   };
   for (const key of STRINGS) {
     const value = config[key];
@@ -169,7 +171,8 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
   }
   if (config.retry !== undefined && typeof config.retry !== "boolean") {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
-    if (config.retry === null || typeof config.retry !== "object") fail("retry", "a boolean or retryOnOverload options");
+    if (config.retry === null || typeof config.retry !== "object")
+      fail("retry", "a boolean or retryOnOverload options");
     checkRetryOnOverloadOptions(config.retry);
   }
   resolveRestartPolicy(config.restart);

@@ -57,7 +57,11 @@ export class AsyncEvents<Map extends object> {
 
   /** Adds a listener; returns its {@link Unsubscribe}. */
   on<Name extends keyof Map>(name: Name, listener: EventListener<Map, Name>, options?: ListenOptions): Unsubscribe {
-    const off = this.#emitter.on(name, listener as never, options?.signal === undefined ? undefined : { signal: options.signal });
+    const off = this.#emitter.on(
+      name,
+      listener as never,
+      options?.signal === undefined ? undefined : { signal: options.signal },
+    );
     return unsubscribe(off);
   }
 

@@ -76,7 +76,9 @@ export type ThreadListOptions = ThreadListParams;
  * const thread = await codex.threadResume("thr_123", { model: "gpt-5.4", cwd: "/repo" });
  * ```
  */
-export type ThreadResumeOptions = Omit<ThreadResumeParams, "threadId" | "sandbox"> & ApprovalModeOption & ThreadSandboxOption;
+export type ThreadResumeOptions = Omit<ThreadResumeParams, "threadId" | "sandbox"> &
+  ApprovalModeOption &
+  ThreadSandboxOption;
 
 /**
  * Options of `threadFork`: `thread/fork`'s params but the thread id, plus `approvalMode` and `sandbox` presets;
@@ -87,7 +89,9 @@ export type ThreadResumeOptions = Omit<ThreadResumeParams, "threadId" | "sandbox
  * const copy = await codex.threadFork(thread.id, { ephemeral: true, developerInstructions: "Try another approach." });
  * ```
  */
-export type ThreadForkOptions = Omit<ThreadForkParams, "threadId" | "sandbox"> & ApprovalModeOption & ThreadSandboxOption;
+export type ThreadForkOptions = Omit<ThreadForkParams, "threadId" | "sandbox"> &
+  ApprovalModeOption &
+  ThreadSandboxOption;
 
 /**
  * Options of `models`: `model/list`'s params.

@@ -24,7 +24,13 @@ export type ResumeSettings = Omit<ThreadResumeParams, "threadId">;
  * Methods that work on a thread the app-server has not loaded (they read or take the stored thread
  * themselves): a restarted client sends them as they are, without resuming the thread first.
  */
-const WITHOUT_RESUME: ReadonlySet<string> = new Set(["thread/resume", "thread/read", "thread/fork", "thread/archive", "thread/unarchive"]);
+const WITHOUT_RESUME: ReadonlySet<string> = new Set([
+  "thread/resume",
+  "thread/read",
+  "thread/fork",
+  "thread/archive",
+  "thread/unarchive",
+]);
 
 interface Entry {
   readonly settings: ResumeSettings;
@@ -74,7 +80,12 @@ export class ResumableThreads {
    * A thread was opened on `connection` with `params` (the start, resume or fork params). A started thread is
    * not `persisted` until its first turn; a resumed, forked or unarchived one is.
    */
-  opened(threadId: string, connection: Connection, params: object = {}, options: { ephemeral?: boolean; persisted?: boolean } = {}): void {
+  opened(
+    threadId: string,
+    connection: Connection,
+    params: object = {},
+    options: { ephemeral?: boolean; persisted?: boolean } = {},
+  ): void {
     const settings: Record<string, unknown> = {};
     for (const key of RESUME_SETTINGS) {
       const value = (params as Record<string, unknown>)[key];

@@ -148,15 +148,21 @@ export class NotificationRouter {
         const [oldest, dropped] = this.#held.entries().next().value as [string, Held];
         this.#held.delete(oldest);
         this.#forgotten.add(oldest);
-        if (this.#forgotten.size > FORGOTTEN_KEPT) this.#forgotten.delete(this.#forgotten.values().next().value as string);
-        this.#options.onDrop(oldest, dropped.notifications.length, "too many turns were waiting for their turn/start answer");
+        if (this.#forgotten.size > FORGOTTEN_KEPT)
+          this.#forgotten.delete(this.#forgotten.values().next().value as string);
+        this.#options.onDrop(
+          oldest,
+          dropped.notifications.length,
+          "too many turns were waiting for their turn/start answer",
+        );
       }
       held = { threadId, notifications: [], dropped: 0 };
       this.#held.set(turnId, held);
     }
     if (held.notifications.length >= this.#options.maxBufferedNotifications && isDelta(notification)) {
       held.dropped++;
-      if (held.dropped === 1) this.#options.onDrop(turnId, 1, "the turn's held notifications reached maxBufferedNotifications");
+      if (held.dropped === 1)
+        this.#options.onDrop(turnId, 1, "the turn's held notifications reached maxBufferedNotifications");
       return;
     }
     held.notifications.push(notification);

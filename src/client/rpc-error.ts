@@ -57,7 +57,12 @@ const HINTS = {
  * const { data } = await requestCodex<{ data: unknown[] }>(peer, "thread/list", { limit: 10 });
  * ```
  */
-export function requestCodex<R>(peer: JsonRpcPeer, method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+export function requestCodex<R>(
+  peer: JsonRpcPeer,
+  method: string,
+  params?: unknown,
+  options?: RequestOptions,
+): Promise<R> {
   return peer.request<R>(method, params, options).catch((error: unknown) => {
     throw toCodexError(error, method, params);
   });

@@ -49,7 +49,9 @@ const POLICY_OF: Readonly<Record<Sandbox, SandboxPolicy>> = {
   fullAccess: { type: "dangerFullAccess" },
 };
 
-const PRESETS = Object.values(Sandbox).map((preset) => `"${preset}"`).join(", ");
+const PRESETS = Object.values(Sandbox)
+  .map((preset) => `"${preset}"`)
+  .join(", ");
 
 /**
  * The thread's sandbox mode (`thread/start`'s `sandbox`) for a preset or a protocol mode.

@@ -28,7 +28,8 @@ interface Pending {
 
 function idsOf(params: unknown): { threadId: string | null; turnId: string | null } {
   const p = (params ?? {}) as { threadId?: unknown; turnId?: unknown; conversationId?: unknown };
-  const threadId = typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : null;
+  const threadId =
+    typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : null;
   return { threadId, turnId: typeof p.turnId === "string" ? p.turnId : null };
 }
 
@@ -106,20 +107,30 @@ export class ServerRequestRouter {
     }
   }
 
-  async #answer(method: ServerRequestMethod, params: unknown, context: ServerRequestContext): Promise<ServerRequestAnswer> {
+  async #answer(
+    method: ServerRequestMethod,
+    params: unknown,
+    context: ServerRequestContext,
+  ): Promise<ServerRequestAnswer> {
     const { threadId, turnId } = idsOf(params);
     const { checkServerRequest, checkServerRequestResult } = await loadProtocolChecks();
     const checked = checkServerRequest(method, params);
     if (!checked.ok && !(await this.#olderShape(method, params))) {
       const version = this.#options.serverVersion?.() ?? "unknown";
-      this.#report(method, context.id, `its params from codex ${version} do not fit the schema (${checked.errors.join("; ")}); declined`);
+      this.#report(
+        method,
+        context.id,
+        `its params from codex ${version} do not fit the schema (${checked.errors.join("; ")}); declined`,
+      );
       return failClosedAnswer({ method });
     }
     const handler = this.#handlers.for(threadId);
     if (handler === undefined) return failClosedAnswer({ method });
     const controller = new AbortController();
     const timeout = Number.isFinite(this.#options.timeoutMs) ? AbortSignal.timeout(this.#options.timeoutMs) : undefined;
-    const signal = AbortSignal.any(timeout === undefined ? [controller.signal, context.signal] : [controller.signal, context.signal, timeout]);
+    const signal = AbortSignal.any(
+      timeout === undefined ? [controller.signal, context.signal] : [controller.signal, context.signal, timeout],
+    );
     this.#pending.set(context.id, { controller, threadId, turnId });
     const decisions = (params as { availableDecisions?: unknown }).availableDecisions;
     const request = {
@@ -137,20 +148,33 @@ export class ServerRequestRouter {
       // What is checked is what is sent: plain JSON data only. A toJSON, a getter or a class could make the
       // wire say something else than the object that was checked (a decline sent as an accept).
       if (!isPlainData(given)) {
-        this.#report(method, context.id, "the handler's answer is not plain JSON data (a toJSON, a getter, a class, a function); declined");
+        this.#report(
+          method,
+          context.id,
+          "the handler's answer is not plain JSON data (a toJSON, a getter, a class, a function); declined",
+        );
         return failClosedAnswer(request);
       }
       const answer = JSON.parse(JSON.stringify(given)) as ServerRequestAnswer;
       const valid = checkServerRequestResult(method, answer);
       if (!valid.ok) {
-        this.#report(method, context.id, `the handler's answer does not fit the schema (${valid.errors.join("; ")}); declined`);
+        this.#report(
+          method,
+          context.id,
+          `the handler's answer does not fit the schema (${valid.errors.join("; ")}); declined`,
+        );
         return failClosedAnswer(request);
       }
       return answer;
     } catch (error) {
       if (controller.signal.aborted || context.signal.aborted) return failClosedAnswer(request);
       const why = timeout?.aborted === true ? "timed out" : "threw";
-      this.#report(method, context.id, `the handler ${why} (${error instanceof Error ? error.message : String(error)}); declined`, error);
+      this.#report(
+        method,
+        context.id,
+        `the handler ${why} (${error instanceof Error ? error.message : String(error)}); declined`,
+        error,
+      );
       return failClosedAnswer(request);
     } finally {
       // A restarted app-server numbers its requests from the start again: forget only this request's entry.

@@ -1,5 +1,10 @@
 import type { RequestOptions } from "../rpc/peer.js";
-import type { ClientRequestMethod, ClientRequestParams, ClientRequestResult, TurnStartParams } from "../schema/index.js";
+import type {
+  ClientRequestMethod,
+  ClientRequestParams,
+  ClientRequestResult,
+  TurnStartParams,
+} from "../schema/index.js";
 import type { LiveTurn } from "./live-turn.js";
 import type { ServerRequestRouter } from "./server-request-router.js";
 

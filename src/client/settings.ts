@@ -57,9 +57,9 @@ export function threadParams<T extends ModeFields & { sandbox?: Sandbox | Sandbo
  * turnParams({ sandbox: "readOnly", effort: "low" }); // { effort: "low", sandboxPolicy: { type: "readOnly" } }
  * ```
  */
-export function turnParams<T extends ModeFields & { sandbox?: Sandbox | undefined; sandboxPolicy?: SandboxPolicy | null | undefined }>(
-  options: T,
-): TurnWireParams<T> {
+export function turnParams<
+  T extends ModeFields & { sandbox?: Sandbox | undefined; sandboxPolicy?: SandboxPolicy | null | undefined },
+>(options: T): TurnWireParams<T> {
   const { approvalMode, sandbox, ...rest } = options;
   const params: Record<string, unknown> = { ...rest };
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid

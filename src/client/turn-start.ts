@@ -18,7 +18,10 @@ export interface TurnStartContext {
    * Sends `turn/start` (after starting the client if needed); `current()` then says whether the connection
    * that answered is still the client's.
    */
-  readonly request: (params: TurnStartParams, options?: RequestOptions) => Promise<{ answer: TurnStartResponse; current: () => boolean }>;
+  readonly request: (
+    params: TurnStartParams,
+    options?: RequestOptions,
+  ) => Promise<{ answer: TurnStartResponse; current: () => boolean }>;
   /** The server accepted a turn on this thread (and so has written the thread down). */
   readonly started: (threadId: string) => void;
   /** Ends a turn whose connection ended while its answer was on its way (it is `lost`, its outcome unknown). */
@@ -37,7 +40,11 @@ export interface TurnStartContext {
  * const live = await startTurn(context, { threadId, input: [{ type: "text", text: "hi", text_elements: [] }] });
  * ```
  */
-export async function startTurn(context: TurnStartContext, params: TurnStartParams, options?: RequestOptions): Promise<LiveTurn> {
+export async function startTurn(
+  context: TurnStartContext,
+  params: TurnStartParams,
+  options?: RequestOptions,
+): Promise<LiveTurn> {
   const { router } = context;
   const live = new LiveTurn({
     threadId: params.threadId,
@@ -77,7 +84,10 @@ export async function startTurn(context: TurnStartContext, params: TurnStartPara
   router.register(turnId, live);
   router.turnStartSettled(params.threadId);
   if (!current()) {
-    context.lost(live, new TransportClosedError(`the connection ended right after turn ${turnId} started.`, { reason: "closed" }));
+    context.lost(
+      live,
+      new TransportClosedError(`the connection ended right after turn ${turnId} started.`, { reason: "closed" }),
+    );
   }
   void live.finished.then(() => {
     router.unregister(turnId, live);

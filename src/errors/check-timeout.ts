@@ -16,7 +16,10 @@ export const MAX_TIMER_MS = 2_147_483_647;
  * ```
  */
 export function checkTimeout(value: unknown, name: string, allowInfinity = false): number {
-  if (typeof value === "number" && ((Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) || (allowInfinity && value === Infinity))) {
+  if (
+    typeof value === "number" &&
+    ((Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) || (allowInfinity && value === Infinity))
+  ) {
     return value;
   }
   throw new InvalidInputError(

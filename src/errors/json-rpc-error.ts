@@ -75,7 +75,8 @@ function describe(
   hint: string | undefined,
 ): string {
   let subject = method ?? `JSON-RPC error ${code}`;
-  if (method !== undefined && threadId !== undefined && !message.includes(threadId)) subject += ` on thread ${threadId}`;
+  if (method !== undefined && threadId !== undefined && !message.includes(threadId))
+    subject += ` on thread ${threadId}`;
   const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
   const codeNote = method === undefined ? "" : ` (JSON-RPC ${code})`;
   return hint === undefined ? `${subject}: ${sentence}${codeNote}` : `${subject}: ${sentence} ${hint}${codeNote}`;

@@ -35,7 +35,10 @@ export class RestartsExhaustedError extends TransportClosedError {
     const last = causes.at(-1);
     const closed = last instanceof TransportClosedError ? last : undefined;
     const listed = causes
-      .map((cause, index) => `${index === 0 ? (firstStart ? "start" : "lost") : `attempt ${index}`}: ${firstLine(cause.message)}`)
+      .map(
+        (cause, index) =>
+          `${index === 0 ? (firstStart ? "start" : "lost") : `attempt ${index}`}: ${firstLine(cause.message)}`,
+      )
       .join("; ");
     const next = firstStart
       ? "Fix the cause (err.causes); the next call starts the app-server again."

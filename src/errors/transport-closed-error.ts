@@ -60,7 +60,10 @@ export interface TransportCloseInfo {
  * closeInfo("closed"); // { reason: "closed", exitCode: null, signal: null, stderrTail: "" }
  * ```
  */
-export function closeInfo(reason: TransportCloseReason, known: Partial<Omit<TransportCloseInfo, "reason">> = {}): TransportCloseInfo {
+export function closeInfo(
+  reason: TransportCloseReason,
+  known: Partial<Omit<TransportCloseInfo, "reason">> = {},
+): TransportCloseInfo {
   return { exitCode: null, signal: null, stderrTail: "", ...known, reason };
 }
 
@@ -199,7 +202,10 @@ function describeEnd(details: TransportCloseInfo): string {
 }
 
 function describeSocketEnd(details: TransportCloseInfo, endpoint: string): string {
-  const code = details.closeCode === undefined ? "" : ` (close code ${details.closeCode}${details.closeReason ? `, reason ${JSON.stringify(details.closeReason)}` : ""})`;
+  const code =
+    details.closeCode === undefined
+      ? ""
+      : ` (close code ${details.closeCode}${details.closeReason ? `, reason ${JSON.stringify(details.closeReason)}` : ""})`;
   switch (details.reason) {
     case "closed":
       return `The connection to codex app-server at ${endpoint} was closed by close()${code}.`;
@@ -211,7 +217,10 @@ function describeSocketEnd(details: TransportCloseInfo, endpoint: string): strin
 }
 
 function stderrExcerpt(stderrTail: string): string {
-  const lines = stderrTail.replace(ANSI, "").split("\n").filter((line) => line.trim() !== "");
+  const lines = stderrTail
+    .replace(ANSI, "")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
   const excerpt = lines.slice(-STDERR_LINES_IN_MESSAGE).join("\n");
   return excerpt.length > STDERR_CHARS_IN_MESSAGE ? `…${excerpt.slice(-STDERR_CHARS_IN_MESSAGE)}` : excerpt;
 }

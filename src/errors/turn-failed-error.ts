@@ -24,7 +24,10 @@ export class TurnFailedError extends AppServerError {
   constructor(threadId: string, turn: Turn) {
     const reason = turn.error?.message ?? "the server gave no reason";
     super(`turn ${turn.id} on thread ${threadId} failed: ${reason}`);
-    this.turn = turn.error === null || turn.error === undefined ? turn : { ...turn, error: { ...turn.error, message: redactSecrets(turn.error.message) } };
+    this.turn =
+      turn.error === null || turn.error === undefined
+        ? turn
+        : { ...turn, error: { ...turn.error, message: redactSecrets(turn.error.message) } };
     this.threadId = threadId;
   }
 }

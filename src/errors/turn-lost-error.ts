@@ -40,7 +40,13 @@ export class TurnLostError extends TransportClosedError {
 
   constructor(
     message: string,
-    options: { cause: TransportClosedError | Error; threadId: string; turnId: string; items: readonly ThreadItem[]; serverTurn?: Turn | null },
+    options: {
+      cause: TransportClosedError | Error;
+      threadId: string;
+      turnId: string;
+      items: readonly ThreadItem[];
+      serverTurn?: Turn | null;
+    },
   ) {
     const closed = options.cause instanceof TransportClosedError ? options.cause : undefined;
     super(message, {

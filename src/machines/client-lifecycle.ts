@@ -113,7 +113,8 @@ const notProvided = <Output, Input = NonReducibleUnknown>(name: string) =>
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /** Errors no wait will fix: a missing binary, a wrong option. */
-const isLasting = (error: unknown): boolean => error instanceof BinaryNotFoundError || error instanceof InvalidInputError;
+const isLasting = (error: unknown): boolean =>
+  error instanceof BinaryNotFoundError || error instanceof InvalidInputError;
 
 /** The attempt count to go on from: 0 once an app-server has stayed up for `resetAfterMs`. */
 function attemptsSoFar(context: ClientLifecycleContext): number {
@@ -174,7 +175,9 @@ export const clientLifecycleMachine = setup({
     mayRetry: ({ context }) => context.restart !== null && context.attempt < context.restart.maxRestarts,
     /** A first start failed for a reason a wait may fix, and the policy allows a retry. */
     mayRetryStart: ({ context, event }) =>
-      context.restart !== null && context.restart.maxRestarts > 0 && !isLasting("error" in event ? event.error : undefined),
+      context.restart !== null &&
+      context.restart.maxRestarts > 0 &&
+      !isLasting("error" in event ? event.error : undefined),
     everReady: ({ context }) => context.everReady,
   },
   actions: {
@@ -204,7 +207,13 @@ export const clientLifecycleMachine = setup({
     }),
     giveUp: assign(({ context, event }) => {
       const causes = [...context.causes, errorOf(event)];
-      return { connection: null, causes: [], delayMs: null, lostAtMs: null, error: new RestartsExhaustedError(causes, context.attempt, !context.everReady) };
+      return {
+        connection: null,
+        causes: [],
+        delayMs: null,
+        lostAtMs: null,
+        error: new RestartsExhaustedError(causes, context.attempt, !context.everReady),
+      };
     }),
     becomeReady: assign(({ event }) => ({
       connection: (event as { output?: Connection }).output ?? null,
@@ -294,7 +303,7 @@ export const clientLifecycleMachine = setup({
         restarting: {
           invoke: {
             src: "start",
-                onDone: { target: "#client.ready", actions: ["countRestart", "emitRestarted", "becomeReady"] },
+            onDone: { target: "#client.ready", actions: ["countRestart", "emitRestarted", "becomeReady"] },
             onError: [
               { guard: "mayRetry", target: "backoff", actions: "recordFailedAttempt" },
               { guard: "everReady", target: "#client.failed", actions: "giveUp" },

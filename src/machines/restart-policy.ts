@@ -98,7 +98,9 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
   const policy = restart as RestartPolicy;
   for (const key of Object.keys(policy)) {
     if (!POLICY_KEYS.has(key)) {
-      throw new InvalidInputError(`\`restart.${key}\` is not a restart option: use maxRestarts, backoff or resetAfterMs.`);
+      throw new InvalidInputError(
+        `\`restart.${key}\` is not a restart option: use maxRestarts, backoff or resetAfterMs.`,
+      );
     }
   }
   const maxRestarts = policy.maxRestarts ?? DEFAULT_RESTART_POLICY.maxRestarts;
@@ -108,20 +110,30 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
     );
   }
   const resetAfterMs =
-    policy.resetAfterMs === undefined ? DEFAULT_RESTART_POLICY.resetAfterMs : checkTimeout(policy.resetAfterMs, "restart.resetAfterMs");
+    policy.resetAfterMs === undefined
+      ? DEFAULT_RESTART_POLICY.resetAfterMs
+      : checkTimeout(policy.resetAfterMs, "restart.resetAfterMs");
   const backoff = policy.backoff ?? {};
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (backoff === null || typeof backoff !== "object" || Array.isArray(backoff)) {
-    throw new InvalidInputError(`\`restart.backoff\` must be an object ({ initialMs, maxMs, factor, jitter }), got ${describe(backoff)}.`);
+    throw new InvalidInputError(
+      `\`restart.backoff\` must be an object ({ initialMs, maxMs, factor, jitter }), got ${describe(backoff)}.`,
+    );
   }
   for (const key of Object.keys(backoff)) {
     if (!BACKOFF_KEYS.has(key)) {
-      throw new InvalidInputError(`\`restart.backoff.${key}\` is not a backoff option: use initialMs, maxMs, factor or jitter.`);
+      throw new InvalidInputError(
+        `\`restart.backoff.${key}\` is not a backoff option: use initialMs, maxMs, factor or jitter.`,
+      );
     }
   }
   const defaults = DEFAULT_RESTART_POLICY.backoff;
-  const initialMs = backoff.initialMs === undefined ? defaults.initialMs : checkTimeout(backoff.initialMs, "restart.backoff.initialMs");
-  const maxMs = backoff.maxMs === undefined ? Math.max(defaults.maxMs, initialMs) : checkTimeout(backoff.maxMs, "restart.backoff.maxMs");
+  const initialMs =
+    backoff.initialMs === undefined ? defaults.initialMs : checkTimeout(backoff.initialMs, "restart.backoff.initialMs");
+  const maxMs =
+    backoff.maxMs === undefined
+      ? Math.max(defaults.maxMs, initialMs)
+      : checkTimeout(backoff.maxMs, "restart.backoff.maxMs");
   if (maxMs < initialMs) {
     throw new InvalidInputError(
       `\`restart.backoff.maxMs\` (${maxMs}) must not be below \`restart.backoff.initialMs\` (${initialMs}): the first wait would be longer than the longest.`,
@@ -129,11 +141,15 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
   }
   const factor = backoff.factor ?? defaults.factor;
   if (typeof factor !== "number" || !Number.isFinite(factor) || factor < 1) {
-    throw new InvalidInputError(`\`restart.backoff.factor\` must be a number of 1 or more (1 waits the same each time), got ${describe(backoff.factor)}.`);
+    throw new InvalidInputError(
+      `\`restart.backoff.factor\` must be a number of 1 or more (1 waits the same each time), got ${describe(backoff.factor)}.`,
+    );
   }
   const jitter = backoff.jitter ?? defaults.jitter;
   if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) {
-    throw new InvalidInputError(`\`restart.backoff.jitter\` must be a fraction from 0 to 1, got ${describe(backoff.jitter)}.`);
+    throw new InvalidInputError(
+      `\`restart.backoff.jitter\` must be a fraction from 0 to 1, got ${describe(backoff.jitter)}.`,
+    );
   }
   return Object.freeze({ maxRestarts, resetAfterMs, backoff: Object.freeze({ initialMs, maxMs, factor, jitter }) });
 }
@@ -148,7 +164,11 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
  * backoffDelayMs(policy, 3); // 400
  * ```
  */
-export function backoffDelayMs(policy: ResolvedRestartPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  policy: ResolvedRestartPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const { initialMs, maxMs, factor, jitter } = policy.backoff;
   const base = Math.min(maxMs, initialMs * factor ** Math.max(0, attempt - 1));
   const moved = base * (1 + jitter * (2 * random() - 1));

@@ -91,7 +91,10 @@ export interface TurnInput {
 
 type NotificationOf<M extends Notification["method"]> = Extract<Notification, { method: M }>;
 
-function isMethod<M extends Notification["method"]>(event: TurnEvent, method: M): event is {
+function isMethod<M extends Notification["method"]>(
+  event: TurnEvent,
+  method: M,
+): event is {
   type: "notification";
   notification: NotificationOf<M>;
 } {
@@ -176,7 +179,8 @@ export const turnMachine = setup({
         context.turnId ?? (isMethod(event, "turn/started") ? event.notification.params.turn.id : null),
     }),
     fail: assign(({ context, event }) => ({
-      error: event.type === "turn.rejected" || event.type === "connection.lost" ? failure(event.message) : context.error,
+      error:
+        event.type === "turn.rejected" || event.type === "connection.lost" ? failure(event.message) : context.error,
       openItemIds: [],
       closedItemIds: context.openItemIds,
     })),
@@ -197,7 +201,9 @@ export const turnMachine = setup({
     }),
     recordError: assign({
       error: ({ context, event }) =>
-        isMethod(event, "error") && !event.notification.params.willRetry ? event.notification.params.error : context.error,
+        isMethod(event, "error") && !event.notification.params.willRetry
+          ? event.notification.params.error
+          : context.error,
     }),
     recordUsage: assign({
       usage: ({ context, event }) =>
@@ -214,7 +220,9 @@ export const turnMachine = setup({
         openItemIds: [],
         closedItemIds: context.openItemIds,
         turn:
-          served.itemsView === "full" && served.items.length > 0 ? served : { ...served, items: [...items], itemsView: "full" as const },
+          served.itemsView === "full" && served.items.length > 0
+            ? served
+            : { ...served, items: [...items], itemsView: "full" as const },
         error: served.error ?? context.error,
       };
     }),

@@ -24,5 +24,10 @@ export type {
   RequestId,
 } from "./messages.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, JsonRpcPeer, type JsonRpcPeerOptions, type RequestOptions } from "./peer.js";
-export { unsubscribe, type ServerRequestContext, type ServerRequestHandler, type Unsubscribe } from "./server-request.js";
+export {
+  unsubscribe,
+  type ServerRequestContext,
+  type ServerRequestHandler,
+  type Unsubscribe,
+} from "./server-request.js";
 export type { TraceEvent, TraceHook } from "./trace.js";

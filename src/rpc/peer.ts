@@ -96,7 +96,11 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   constructor(transport: Transport, options: JsonRpcPeerOptions = {}) {
     this.#transport = transport;
-    this.#requestTimeoutMs = checkTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs", true);
+    this.#requestTimeoutMs = checkTimeout(
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      "requestTimeoutMs",
+      true,
+    );
     this.#trace = options.trace;
     // Listen from the next microtask: handlers and listeners registered right after construction then see
     // every message, even those a transport delivers synchronously from `listen()` (what it had queued).
@@ -155,7 +159,13 @@ export class JsonRpcPeer implements AsyncDisposable {
       return Promise.reject(this.#sendError(error, method));
     }
     const { promise, resolve, reject } = Promise.withResolvers<R>();
-    const call: PendingCall = { id, method, sentAt: performance.now(), resolve: resolve as (r: unknown) => void, reject };
+    const call: PendingCall = {
+      id,
+      method,
+      sentAt: performance.now(),
+      resolve: resolve as (r: unknown) => void,
+      reject,
+    };
     this.#pending.set(id, call);
     if (timeoutMs !== Infinity) {
       call.timer = setTimeout(() => this.#abandon(call, new RequestTimeoutError(method, id, timeoutMs)), timeoutMs);
@@ -291,7 +301,12 @@ export class JsonRpcPeer implements AsyncDisposable {
     const { id, method } = request;
     const receivedAt = performance.now();
     if (typeof id !== "number" && typeof id !== "string") {
-      this.#diagnose({ kind: "invalidResponse", message: `Ignored a ${method} request with an invalid id.`, atMs: Date.now(), id });
+      this.#diagnose({
+        kind: "invalidResponse",
+        message: `Ignored a ${method} request with an invalid id.`,
+        atMs: Date.now(),
+        id,
+      });
       return;
     }
     const handler = this.#handlers.get(method);
@@ -303,7 +318,10 @@ export class JsonRpcPeer implements AsyncDisposable {
         id,
         method,
       });
-      this.#reply({ id, error: { code: METHOD_NOT_FOUND, message: `Method not found: no handler for ${method}` } }, receivedAt);
+      this.#reply(
+        { id, error: { code: METHOD_NOT_FOUND, message: `Method not found: no handler for ${method}` } },
+        receivedAt,
+      );
       return;
     }
     let answer: { id: RequestId; result: unknown } | { id: RequestId; error: JsonRpcErrorBody };
@@ -329,7 +347,12 @@ export class JsonRpcPeer implements AsyncDisposable {
     try {
       this.#transport.send(answer);
     } catch (error) {
-      this.#diagnose({ kind: "listenerFailed", message: `Could not send an answer: ${describe(error)}`, atMs: Date.now(), error });
+      this.#diagnose({
+        kind: "listenerFailed",
+        message: `Could not send an answer: ${describe(error)}`,
+        atMs: Date.now(),
+        error,
+      });
       return;
     }
     if (this.#trace !== undefined) this.#traceMessage("outgoing", answer, performance.now() - receivedAt);
@@ -339,7 +362,11 @@ export class JsonRpcPeer implements AsyncDisposable {
     const id = message.id;
     const call = typeof id === "number" ? this.#pending.get(id) : undefined;
     if (this.#trace !== undefined) {
-      this.#traceMessage("incoming", message as unknown as JsonRpcMessage, call === undefined ? undefined : performance.now() - call.sentAt);
+      this.#traceMessage(
+        "incoming",
+        message as unknown as JsonRpcMessage,
+        call === undefined ? undefined : performance.now() - call.sentAt,
+      );
     }
     if (call === undefined) {
       this.#stray(message, id);
@@ -348,7 +375,12 @@ export class JsonRpcPeer implements AsyncDisposable {
     this.#forget(call);
     if ("error" in message) {
       const body = message.error as Partial<JsonRpcErrorBody> | null;
-      if (typeof body === "object" && body !== null && typeof body.code === "number" && typeof body.message === "string") {
+      if (
+        typeof body === "object" &&
+        body !== null &&
+        typeof body.code === "number" &&
+        typeof body.message === "string"
+      ) {
         call.reject(new JsonRpcError(body.code, body.message, body.data, { method: call.method }));
         return;
       }
@@ -427,7 +459,8 @@ export class JsonRpcPeer implements AsyncDisposable {
   #rejectPending(details: TransportCloseInfo): void {
     const calls = [...this.#pending.values()];
     for (const call of calls) this.#forget(call);
-    for (const call of calls) call.reject(TransportClosedError.from(details, { method: call.method, id: call.id, sent: true }));
+    for (const call of calls)
+      call.reject(TransportClosedError.from(details, { method: call.method, id: call.id, sent: true }));
   }
 
   #ended(info: TransportCloseInfo): void {
@@ -442,7 +475,9 @@ export class JsonRpcPeer implements AsyncDisposable {
     if (error instanceof TransportClosedError) {
       return TransportClosedError.from(this.#transport.closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false });
     }
-    return new InvalidInputError(`The params of ${method} cannot be sent as JSON: ${describe(error)}`, { cause: error });
+    return new InvalidInputError(`The params of ${method} cannot be sent as JSON: ${describe(error)}`, {
+      cause: error,
+    });
   }
 
   #diagnose(diagnostic: ProtocolDiagnostic): void {
@@ -457,9 +492,18 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   #traceMessage(direction: "outgoing" | "incoming", message: JsonRpcMessage, elapsedMs?: number): void {
     try {
-      this.#trace!(elapsedMs === undefined ? { direction, message, atMs: Date.now() } : { direction, message, atMs: Date.now(), elapsedMs });
+      this.#trace!(
+        elapsedMs === undefined
+          ? { direction, message, atMs: Date.now() }
+          : { direction, message, atMs: Date.now(), elapsedMs },
+      );
     } catch (error) {
-      this.#diagnose({ kind: "listenerFailed", message: `The trace hook threw: ${describe(error)}`, atMs: Date.now(), error });
+      this.#diagnose({
+        kind: "listenerFailed",
+        message: `The trace hook threw: ${describe(error)}`,
+        atMs: Date.now(),
+        error,
+      });
     }
   }
 }

@@ -14,7 +14,10 @@ export interface ServerRequestContext {
  * (or a Promise of it). To answer with a JSON-RPC error, throw a `JsonRpcError`; any other throw becomes an
  * internal error (`-32603`) with its message.
  */
-export type ServerRequestHandler<P = unknown, R = unknown> = (params: P, context: ServerRequestContext) => R | Promise<R>;
+export type ServerRequestHandler<P = unknown, R = unknown> = (
+  params: P,
+  context: ServerRequestContext,
+) => R | Promise<R>;
 
 /**
  * Stops a subscription: call it, or let `using` dispose of it. What every `on()` returns.

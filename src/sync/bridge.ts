@@ -17,7 +17,8 @@ function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: stri
   const here = new URL(import.meta.url);
   const extension = extname(here.pathname);
   const url = new URL(`./worker${extension}`, here);
-  if (extension === ".ts") return { url, options: { tsRunner: "tsx", execArgv: ["--import", import.meta.resolve("tsx")] } };
+  if (extension === ".ts")
+    return { url, options: { tsRunner: "tsx", execArgv: ["--import", import.meta.resolve("tsx")] } };
   return { url, options: { execArgv: [] } };
 }
 

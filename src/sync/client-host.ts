@@ -86,7 +86,8 @@ export class ClientHost {
   /** The turn handle with that id. */
   turn(turnId: string): HostedTurn {
     const turn = this.#turns.get(turnId);
-    if (turn === undefined) throw new AppServerError(`turn ${turnId} is not known to this sync client (its handle was released).`);
+    if (turn === undefined)
+      throw new AppServerError(`turn ${turnId} is not known to this sync client (its handle was released).`);
     return turn;
   }
 

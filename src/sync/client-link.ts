@@ -101,7 +101,11 @@ export class ClientLink {
       throw TransportClosedError.clientClosed("Codex");
     }
     const releasedTurns = this.#releasedTurns.length === 0 ? undefined : this.#releasedTurns.splice(0);
-    return this.#drive({ kind: "invoke", clientId: this.#clientId, name, args, releasedTurns }, name, budget) as OperationResult<Name>;
+    return this.#drive(
+      { kind: "invoke", clientId: this.#clientId, name, args, releasedTurns },
+      name,
+      budget,
+    ) as OperationResult<Name>;
   }
 
   /** Tells the worker to forget the turn once `handle` is garbage-collected. */
@@ -200,7 +204,10 @@ export class ClientLink {
       this.#releaseGuard = null;
     }
     for (const wire of news.diagnostics ?? []) {
-      this.events.emit("diagnostic", (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic);
+      this.events.emit(
+        "diagnostic",
+        (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic,
+      );
     }
   }
 }

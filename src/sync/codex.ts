@@ -124,7 +124,11 @@ export class Codex implements Disposable {
    * const { data } = codex.request("thread/loaded/list", {}, { timeoutMs: 5_000 });
    * ```
    */
-  request<M extends ClientRequestMethod>(method: M, params: ClientRequestParams<M>, options?: SyncRequestOptions): ClientRequestResult<M> {
+  request<M extends ClientRequestMethod>(
+    method: M,
+    params: ClientRequestParams<M>,
+    options?: SyncRequestOptions,
+  ): ClientRequestResult<M> {
     return this.#link.invoke("request", [method, params, options], this.#link.requestBudget(options));
   }
 
@@ -137,7 +141,11 @@ export class Codex implements Disposable {
    * ```
    */
   threadStart(options: ThreadStartOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadStart", [threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke(
+      "threadStart",
+      [threadParams(options), requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
     return new Thread(this.#link, id);
   }
 
@@ -163,7 +171,11 @@ export class Codex implements Disposable {
    * ```
    */
   threadResume(threadId: string, options: ThreadResumeOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadResume", [threadId, threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke(
+      "threadResume",
+      [threadId, threadParams(options), requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
     return new Thread(this.#link, id);
   }
 
@@ -176,7 +188,11 @@ export class Codex implements Disposable {
    * ```
    */
   threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadFork", [threadId, threadParams(options), requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke(
+      "threadFork",
+      [threadId, threadParams(options), requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
     return new Thread(this.#link, id);
   }
 
@@ -201,7 +217,11 @@ export class Codex implements Disposable {
    * ```
    */
   threadUnarchive(threadId: string, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke("threadUnarchive", [threadId, requestOptions], this.#link.requestBudget(requestOptions));
+    const id = this.#link.invoke(
+      "threadUnarchive",
+      [threadId, requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
     return new Thread(this.#link, id);
   }
 

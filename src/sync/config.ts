@@ -43,7 +43,9 @@ export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTI
 export function checkCodexConfig(config: CodexConfig): CodexConfig {
   checkConfig(config);
   if ((config as { onDiagnostic?: unknown }).onDiagnostic !== undefined) {
-    throw new InvalidInputError('`onDiagnostic` is no longer an option: listen with codex.on("diagnostic", ({ data }) => …) instead.');
+    throw new InvalidInputError(
+      '`onDiagnostic` is no longer an option: listen with codex.on("diagnostic", ({ data }) => …) instead.',
+    );
   }
   for (const key of WORKER_FUNCTIONS) {
     if ((config as Record<string, unknown>)[key] !== undefined) {

@@ -42,7 +42,12 @@ export type Outcome =
   /** Not settled within the slice: poll again. */
   | { readonly kind: "waiting"; readonly opId: number }
   /** A server request waits for the caller's approval handler; answer it with the next poll. */
-  | { readonly kind: "serverRequest"; readonly opId: number; readonly key: number; readonly request: WireServerRequest };
+  | {
+      readonly kind: "serverRequest";
+      readonly opId: number;
+      readonly key: number;
+      readonly request: WireServerRequest;
+    };
 
 /** What happened to a client since its last call, besides the outcome. */
 export interface ClientNews {

@@ -72,25 +72,44 @@ const signalOf = (options: SyncTurnWaitOptions | undefined) =>
  */
 export const operations = {
   close: (host: ClientHost) => host.close(),
-  request: (host: ClientHost, method: ClientRequestMethod, params: ClientRequestParams<ClientRequestMethod>, options?: SyncRequestOptions) =>
-    host.codex.request(method, params, options),
+  request: (
+    host: ClientHost,
+    method: ClientRequestMethod,
+    params: ClientRequestParams<ClientRequestMethod>,
+    options?: SyncRequestOptions,
+  ) => host.codex.request(method, params, options),
   threadStart: async (host: ClientHost, options?: ThreadStartOptions, requestOptions?: SyncRequestOptions) =>
     host.holdThread(await host.codex.threadStart(options, requestOptions)),
   threadList: (host: ClientHost, options?: ThreadListOptions, requestOptions?: SyncRequestOptions) =>
     host.codex.threadList(options, requestOptions),
-  threadResume: async (host: ClientHost, threadId: string, options?: ThreadResumeOptions, requestOptions?: SyncRequestOptions) =>
-    host.holdThread(await host.codex.threadResume(threadId, options, requestOptions)),
-  threadFork: async (host: ClientHost, threadId: string, options?: ThreadForkOptions, requestOptions?: SyncRequestOptions) =>
-    host.holdThread(await host.codex.threadFork(threadId, options, requestOptions)),
+  threadResume: async (
+    host: ClientHost,
+    threadId: string,
+    options?: ThreadResumeOptions,
+    requestOptions?: SyncRequestOptions,
+  ) => host.holdThread(await host.codex.threadResume(threadId, options, requestOptions)),
+  threadFork: async (
+    host: ClientHost,
+    threadId: string,
+    options?: ThreadForkOptions,
+    requestOptions?: SyncRequestOptions,
+  ) => host.holdThread(await host.codex.threadFork(threadId, options, requestOptions)),
   threadArchive: (host: ClientHost, threadId: string, requestOptions?: SyncRequestOptions) =>
     host.codex.threadArchive(threadId, requestOptions),
   threadUnarchive: async (host: ClientHost, threadId: string, requestOptions?: SyncRequestOptions) =>
     host.holdThread(await host.codex.threadUnarchive(threadId, requestOptions)),
-  models: (host: ClientHost, options?: ModelsOptions, requestOptions?: SyncRequestOptions) => host.codex.models(options, requestOptions),
-  forwardServerRequests: async (host: ClientHost, threadId: string | null, on: boolean) => host.relay.forward(threadId, on),
+  models: (host: ClientHost, options?: ModelsOptions, requestOptions?: SyncRequestOptions) =>
+    host.codex.models(options, requestOptions),
+  forwardServerRequests: async (host: ClientHost, threadId: string | null, on: boolean) =>
+    host.relay.forward(threadId, on),
 
-  turn: async (host: ClientHost, threadId: string, input: UserInput[], options?: TurnOptions, requestOptions?: SyncRequestOptions) =>
-    host.holdTurn(await host.thread(threadId).turn(input as never, options, requestOptions)),
+  turn: async (
+    host: ClientHost,
+    threadId: string,
+    input: UserInput[],
+    options?: TurnOptions,
+    requestOptions?: SyncRequestOptions,
+  ) => host.holdTurn(await host.thread(threadId).turn(input as never, options, requestOptions)),
   run: (
     host: ClientHost,
     threadId: string,
@@ -108,8 +127,10 @@ export const operations = {
 
   steer: (host: ClientHost, turnId: string, input: UserInput[], options?: SyncRequestOptions) =>
     host.turn(turnId).handle.steer(input as never, options),
-  interrupt: (host: ClientHost, turnId: string, options?: SyncRequestOptions) => host.turn(turnId).handle.interrupt(options),
-  turnRun: (host: ClientHost, turnId: string, options?: SyncTurnWaitOptions) => host.turn(turnId).handle.run(signalOf(options)),
+  interrupt: (host: ClientHost, turnId: string, options?: SyncRequestOptions) =>
+    host.turn(turnId).handle.interrupt(options),
+  turnRun: (host: ClientHost, turnId: string, options?: SyncTurnWaitOptions) =>
+    host.turn(turnId).handle.run(signalOf(options)),
   droppedDeltas: async (host: ClientHost, turnId: string) => host.turn(turnId).handle.droppedDeltas,
   streamOpen: async (host: ClientHost, turnId: string, options?: SyncTurnWaitOptions) => {
     const turn = host.turn(turnId);
@@ -131,6 +152,11 @@ export type Operations = typeof operations;
 /** An operation's name. */
 export type OperationName = keyof Operations;
 /** The arguments an operation takes after the host. */
-export type OperationArgs<Name extends OperationName> = Operations[Name] extends (host: ClientHost, ...args: infer Args) => unknown ? Args : never;
+export type OperationArgs<Name extends OperationName> = Operations[Name] extends (
+  host: ClientHost,
+  ...args: infer Args
+) => unknown
+  ? Args
+  : never;
 /** What an operation resolves with. */
 export type OperationResult<Name extends OperationName> = Awaited<ReturnType<Operations[Name]>>;

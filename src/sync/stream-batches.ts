@@ -7,7 +7,10 @@ export interface NotificationBatch {
   readonly done: boolean;
 }
 
-type Step = { readonly kind: "value"; readonly value: Notification } | { readonly kind: "done" } | { readonly kind: "error"; readonly error: unknown };
+type Step =
+  | { readonly kind: "value"; readonly value: Notification }
+  | { readonly kind: "done" }
+  | { readonly kind: "error"; readonly error: unknown };
 
 const NOT_READY = Symbol("not ready");
 

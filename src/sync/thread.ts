@@ -60,7 +60,11 @@ export class Thread {
   turn(input: Input, options: TurnOptions = {}, requestOptions?: SyncRequestOptions): TurnHandle {
     const params = turnParams(options);
     const wire = toUserInputs(input);
-    const turnId = this.#link.invoke("turn", [this.id, wire, params, requestOptions], this.#link.requestBudget(requestOptions));
+    const turnId = this.#link.invoke(
+      "turn",
+      [this.id, wire, params, requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
     return new TurnHandle(this.#link, this.id, turnId);
   }
 

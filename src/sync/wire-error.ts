@@ -25,8 +25,22 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** The classes an error is rebuilt as, by name: every error class of this library (read from its errors module, so a new class crosses without being listed here) and the built-in ones. */
 const CLASSES: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>(
-  ([...Object.values(errors), Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError] as unknown[])
-    .filter((value): value is ErrorClass => value === Error || (typeof value === "function" && value.prototype instanceof Error))
+  (
+    [
+      ...Object.values(errors),
+      Error,
+      TypeError,
+      RangeError,
+      SyntaxError,
+      ReferenceError,
+      EvalError,
+      URIError,
+    ] as unknown[]
+  )
+    .filter(
+      (value): value is ErrorClass =>
+        value === Error || (typeof value === "function" && value.prototype instanceof Error),
+    )
     .map((errorClass) => [errorClass.name, errorClass] as const),
 );
 
@@ -92,13 +106,23 @@ export function fromWire(wire: WireValue, callerStack?: string): unknown {
   if (wire.kind === "list") return wire.items.map((item) => fromWire(item));
   if (wire.domException) {
     const error = new DOMException(wire.message, wire.name);
-    if (wire.stack !== undefined) Object.defineProperty(error, "stack", { value: joinStacks(wire.stack, callerStack), configurable: true, writable: true });
+    if (wire.stack !== undefined)
+      Object.defineProperty(error, "stack", {
+        value: joinStacks(wire.stack, callerStack),
+        configurable: true,
+        writable: true,
+      });
     return error;
   }
   const errorClass = CLASSES.get(wire.name) ?? Error;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- a class prototype is typed any
   const error = Object.create(errorClass.prototype) as Error;
-  const hidden = (value: unknown): PropertyDescriptor => ({ value, writable: true, configurable: true, enumerable: false });
+  const hidden = (value: unknown): PropertyDescriptor => ({
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   Object.defineProperty(error, "message", hidden(wire.message));
   Object.defineProperty(error, "stack", hidden(joinStacks(wire.stack, callerStack)));
   if (wire.cause !== undefined) Object.defineProperty(error, "cause", hidden(fromWire(wire.cause)));

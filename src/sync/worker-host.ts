@@ -59,7 +59,9 @@ export class WorkerHost {
       case "poll": {
         const operation = this.#operations.get(request.opId);
         if (operation === undefined) {
-          const error = new AppServerError(`the sync bridge has no operation ${request.opId} (it was cancelled or has already answered).`);
+          const error = new AppServerError(
+            `the sync bridge has no operation ${request.opId} (it was cancelled or has already answered).`,
+          );
           return { outcome: { kind: "error", error: toWire(error) } };
         }
         if (request.answer !== undefined) operation.host.relay.answer(request.answer.key, request.answer.answer);

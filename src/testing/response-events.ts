@@ -76,7 +76,12 @@ export function responseEvents(reply: StreamReply, options: { model?: string } =
 
 type Push = (type: string, data: Record<string, unknown>, delayMs?: number) => void;
 
-function streamItem(item: ScriptedOutputItem, outputIndex: number, delayMs: number, push: Push): Record<string, unknown> {
+function streamItem(
+  item: ScriptedOutputItem,
+  outputIndex: number,
+  delayMs: number,
+  push: Push,
+): Record<string, unknown> {
   switch (item.type) {
     case "message": {
       const id = freshId("msg");
@@ -117,7 +122,14 @@ function streamItem(item: ScriptedOutputItem, outputIndex: number, delayMs: numb
       });
       push("response.function_call_arguments.delta", { item_id: id, output_index: outputIndex, delta: args }, delayMs);
       push("response.function_call_arguments.done", { item_id: id, output_index: outputIndex, arguments: args });
-      const doneItem = { id, type: "function_call", status: "completed", call_id: callId, name: item.name, arguments: args };
+      const doneItem = {
+        id,
+        type: "function_call",
+        status: "completed",
+        call_id: callId,
+        name: item.name,
+        arguments: args,
+      };
       push("response.output_item.done", { output_index: outputIndex, item: doneItem });
       return doneItem;
     }
@@ -181,7 +193,9 @@ export function splitText(text: string, deltas?: number | readonly string[]): st
   const parts = Math.min(count, chars.length);
   const out: string[] = [];
   for (let i = 0; i < parts; i++) {
-    out.push(chars.slice(Math.floor((i * chars.length) / parts), Math.floor(((i + 1) * chars.length) / parts)).join(""));
+    out.push(
+      chars.slice(Math.floor((i * chars.length) / parts), Math.floor(((i + 1) * chars.length) / parts)).join(""),
+    );
   }
   return out;
 }

@@ -280,7 +280,9 @@ export class ScriptedProvider implements AsyncDisposable {
     const find = (): RecordedRequest | undefined => {
       const arrived = path === null ? this.#received : (this.#receivedByPath.get(path) ?? 0);
       if (arrived < count) return undefined;
-      const entry = this.#recorded.find((e) => (path === null ? e.request.index === count - 1 : e.request.path === path && e.pathOrdinal === count));
+      const entry = this.#recorded.find((e) =>
+        path === null ? e.request.index === count - 1 : e.request.path === path && e.pathOrdinal === count,
+      );
       if (entry !== undefined) return entry.request;
       throw new RangeError(
         `request #${count} to ${path ?? "any path"} was forgotten: the provider keeps the last ${this.#maxRecorded} requests (raise \`maxRecordedRequests\` to keep more)`,
@@ -377,7 +379,9 @@ export class ScriptedProvider implements AsyncDisposable {
     for (const waiter of [...this.#waiters]) waiter();
 
     if (answer === undefined) {
-      sendJson(res, 404, { error: { message: `the scripted provider does not serve ${request.method} ${request.path}`, type: "not_found" } });
+      sendJson(res, 404, {
+        error: { message: `the scripted provider does not serve ${request.method} ${request.path}`, type: "not_found" },
+      });
       return;
     }
     const reply = typeof answer === "function" ? await answer(request) : answer;

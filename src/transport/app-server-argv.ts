@@ -31,6 +31,11 @@ export function appServerArgv(options: AppServerArgvOptions = {}): string[] {
     return [...options.launchArgsOverride];
   }
   const bin = resolveCodexBinary({ codexBin: options.codexBin });
-  const args = [...(options.configOverrides ?? []).flatMap((entry) => ["--config", entry]), "app-server", "--listen", "stdio://"];
+  const args = [
+    ...(options.configOverrides ?? []).flatMap((entry) => ["--config", entry]),
+    "app-server",
+    "--listen",
+    "stdio://",
+  ];
   return /\.[cm]?js$/.test(bin) ? [process.execPath, bin, ...args] : [bin, ...args];
 }

@@ -47,12 +47,15 @@ export function signBearerToken(options: BearerTokenOptions): string {
   const secret = secretBytes(options.secret);
   const expiresInS = options.expiresInS ?? DEFAULT_EXPIRES_IN_S;
   if (typeof expiresInS !== "number" || !Number.isFinite(expiresInS) || expiresInS <= 0) {
-    throw new InvalidInputError(`\`bearer.expiresInS\` must be a positive number of seconds, got ${String(expiresInS)}.`);
+    throw new InvalidInputError(
+      `\`bearer.expiresInS\` must be a positive number of seconds, got ${String(expiresInS)}.`,
+    );
   }
   const now = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const claims: Record<string, unknown> = { iat: now, exp: now + Math.ceil(expiresInS) };
   if (options.issuer !== undefined) claims.iss = options.issuer;
-  if (options.audience !== undefined) claims.aud = typeof options.audience === "string" ? options.audience : [...options.audience];
+  if (options.audience !== undefined)
+    claims.aud = typeof options.audience === "string" ? options.audience : [...options.audience];
   if (options.subject !== undefined) claims.sub = options.subject;
   const signingInput = `${segment({ alg: "HS256", typ: "JWT" })}.${segment(claims)}`;
   const signature = createHmac("sha256", secret).update(signingInput).digest("base64url");

@@ -57,7 +57,8 @@ const CODEX_BIN_ENV = "CODEX_APP_SERVER_BIN";
 export function resolveCodexBinary(options: ResolveCodexBinaryOptions = {}): string {
   if (options.codexBin !== undefined) return checkExecutable(options.codexBin, "codexBin");
   const fromEnv = options.from === undefined ? process.env[CODEX_BIN_ENV] : undefined;
-  if (fromEnv !== undefined && fromEnv !== "") return checkExecutable(fromEnv, `the ${CODEX_BIN_ENV} environment variable`);
+  if (fromEnv !== undefined && fromEnv !== "")
+    return checkExecutable(fromEnv, `the ${CODEX_BIN_ENV} environment variable`);
   const require = createRequire(options.from ?? import.meta.url);
   const target = PLATFORM_TARGETS[`${process.platform}-${process.arch}`];
   if (target !== undefined) {

@@ -32,7 +32,9 @@ export function checkConnectTarget(target: ConnectTarget): void {
   }
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
   if (target === null || typeof target !== "object") {
-    throw new InvalidInputError("`connect` must be a URL string (ws://, unix://, \"daemon\") or { url, token | tokenFile | bearer }.");
+    throw new InvalidInputError(
+      '`connect` must be a URL string (ws://, unix://, "daemon") or { url, token | tokenFile | bearer }.',
+    );
   }
   checkRemoteAppServer(target);
   parseEndpoint(target.url);

@@ -52,10 +52,7 @@ export interface PartialLineDiagnostic extends DiagnosticBase {
  * ```
  */
 export type TransportDiagnostic =
-  | MalformedLineDiagnostic
-  | OversizedLineDiagnostic
-  | InvalidMessageDiagnostic
-  | PartialLineDiagnostic;
+  MalformedLineDiagnostic | OversizedLineDiagnostic | InvalidMessageDiagnostic | PartialLineDiagnostic;
 
 const EXCERPT_CHARS = 200;
 

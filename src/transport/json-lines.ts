@@ -33,7 +33,8 @@ export class JsonLinesReader {
   constructor(handlers: JsonLinesHandlers, options: { maxLineBytes?: number | undefined } = {}) {
     this.#handlers = handlers;
     const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    if (!(maxLineBytes > 0)) throw new RangeError(`\`maxLineBytes\` must be a positive number of bytes, not ${maxLineBytes}`);
+    if (!(maxLineBytes > 0))
+      throw new RangeError(`\`maxLineBytes\` must be a positive number of bytes, not ${maxLineBytes}`);
     this.#decoder = new LineDecoder(
       {
         line: (text) => this.#parse(text, false),
@@ -95,7 +96,8 @@ export class JsonLinesReader {
   #oversized(bytes: number, head: string, limit: number): void {
     const id = RESPONSE_HEAD.exec(head)?.[1];
     const method = METHOD_HEAD.exec(head)?.[1];
-    const what = id !== undefined ? `the answer to request ${id}` : method !== undefined ? `a ${method} message` : "a line";
+    const what =
+      id !== undefined ? `the answer to request ${id}` : method !== undefined ? `a ${method} message` : "a line";
     this.#handlers.diagnostic({
       kind: "oversizedLine",
       message: `Dropped ${what}: ${bytes} bytes, over the ${limit}-byte limit. Raise \`maxLineBytes\` to accept it.`,

@@ -109,7 +109,12 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
  */
 export async function listenAppServer(options: ListenAppServerOptions = {}): Promise<ListeningAppServer> {
   const scratch = mkdtempSync(join(tmpdir(), "codex-listen-"));
-  const listen = options.listen === undefined ? "ws://127.0.0.1:0" : options.listen === "unix" ? `unix://${join(scratch, "app-server.sock")}` : options.listen;
+  const listen =
+    options.listen === undefined
+      ? "ws://127.0.0.1:0"
+      : options.listen === "unix"
+        ? `unix://${join(scratch, "app-server.sock")}`
+        : options.listen;
   let endpoint;
   try {
     endpoint = parseEndpoint(listen);
@@ -119,10 +124,17 @@ export async function listenAppServer(options: ListenAppServerOptions = {}): Pro
   }
   if (endpoint.kind === "daemon" || (endpoint.kind === "websocket" && endpoint.url.protocol !== "ws:")) {
     rmSync(scratch, { recursive: true, force: true });
-    throw new InvalidInputError("`listen` must be ws://IP:PORT (port 0 for a free one) or unix:///ABS/PATH: codex app-server listens on nothing else.");
+    throw new InvalidInputError(
+      "`listen` must be ws://IP:PORT (port 0 for a free one) or unix:///ABS/PATH: codex app-server listens on nothing else.",
+    );
   }
   const auth = options.auth ?? (endpoint.kind === "unix" ? "none" : "capabilityToken");
-  const args = [...(options.configOverrides ?? []).flatMap((entry) => ["--config", entry]), "app-server", "--listen", listen];
+  const args = [
+    ...(options.configOverrides ?? []).flatMap((entry) => ["--config", entry]),
+    "app-server",
+    "--listen",
+    listen,
+  ];
   let token: string | undefined;
   let connect: RemoteAppServer;
   if (auth === "capabilityToken") {
@@ -141,7 +153,11 @@ export async function listenAppServer(options: ListenAppServerOptions = {}): Pro
     if (auth.signedBearer.audience !== undefined) args.push("--ws-audience", auth.signedBearer.audience);
     connect = {
       url: "",
-      bearer: { secret: auth.signedBearer.secret, issuer: auth.signedBearer.issuer, audience: auth.signedBearer.audience },
+      bearer: {
+        secret: auth.signedBearer.secret,
+        issuer: auth.signedBearer.issuer,
+        audience: auth.signedBearer.audience,
+      },
     };
   }
   const bin = resolveCodexBinary({ codexBin: options.codexBin });
@@ -188,9 +204,12 @@ async function spawned(child: ChildProcess): Promise<void> {
   try {
     await once(child, "spawn");
   } catch (error) {
-    throw new AppServerError(`Cannot start codex app-server: ${(error as Error).message}. Point \`codexBin\` at an executable codex.`, {
-      cause: error,
-    });
+    throw new AppServerError(
+      `Cannot start codex app-server: ${(error as Error).message}. Point \`codexBin\` at an executable codex.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -224,7 +243,12 @@ async function waitUntilListening(
   const timedOut = new Promise<never>((_, reject) =>
     timeout.addEventListener(
       "abort",
-      () => reject(new AppServerError(`codex app-server did not listen on ${endpoint.label} within ${timeoutMs} ms; raise \`startTimeoutMs\` on a slow machine.`)),
+      () =>
+        reject(
+          new AppServerError(
+            `codex app-server did not listen on ${endpoint.label} within ${timeoutMs} ms; raise \`startTimeoutMs\` on a slow machine.`,
+          ),
+        ),
       { once: true },
     ),
   );
@@ -246,11 +270,7 @@ async function socketAccepts(path: string, signal: AbortSignal): Promise<void> {
   }
 }
 
-async function stopChild(
-  child: ChildProcess,
-  exited: Promise<unknown>,
-  graceMs: number,
-): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     await exited;
     return;

@@ -95,9 +95,7 @@ export class MemoryTransport implements Transport {
     if (this.#closeInfo === undefined) {
       this.#end(closeInfo("closed"));
       const other = this.#other!;
-      queueMicrotask(() =>
-        other.#end(closeInfo("exited", details)),
-      );
+      queueMicrotask(() => other.#end(closeInfo("exited", details)));
     }
     return this.#closeInfo!;
   }

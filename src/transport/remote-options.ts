@@ -47,10 +47,13 @@ export function checkRemoteAppServer(remote: RemoteAppServer): void {
   if (remote === null || typeof remote !== "object") {
     throw new InvalidInputError("`connect` must be a URL string or an object { url, token | tokenFile | bearer }.");
   }
-  if (typeof remote.url !== "string") throw new InvalidInputError("`connect.url` must be a string such as \"ws://127.0.0.1:4500\".");
+  if (typeof remote.url !== "string")
+    throw new InvalidInputError('`connect.url` must be a string such as "ws://127.0.0.1:4500".');
   const given = SECRET_KEYS.filter((key) => remote[key] !== undefined);
   if (given.length > 1) {
-    throw new InvalidInputError(`\`connect\` has ${given.map((key) => `\`${key}\``).join(" and ")}: give only one way to authenticate.`);
+    throw new InvalidInputError(
+      `\`connect\` has ${given.map((key) => `\`${key}\``).join(" and ")}: give only one way to authenticate.`,
+    );
   }
   if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token.trim() === "")) {
     throw new InvalidInputError("`connect.token` must be a non-empty string (its value is not shown).");
@@ -94,7 +97,9 @@ export function authorizationFor(remote: RemoteAppServer): string | undefined {
     }
     const token = text.trim();
     if (token === "") {
-      throw new InvalidInputError(`\`connect.tokenFile\` ${JSON.stringify(remote.tokenFile)} is empty: it must hold the capability token.`);
+      throw new InvalidInputError(
+        `\`connect.tokenFile\` ${JSON.stringify(remote.tokenFile)} is empty: it must hold the capability token.`,
+      );
     }
     return `Bearer ${token}`;
   }

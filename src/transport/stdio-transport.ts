@@ -21,7 +21,8 @@ import type { Transport, TransportCloseInfo, TransportListener } from "./transpo
  * as `AppServerConfig` documents them.
  */
 export interface StdioTransportOptions
-  extends AppServerArgvOptions,
+  extends
+    AppServerArgvOptions,
     Partial<Record<"maxLineBytes" | "closeGraceMs" | "killGraceMs" | "stderrTailBytes", number>> {
   cwd?: string | undefined;
   env?: Readonly<Record<string, string | undefined>> | undefined;
@@ -238,10 +239,14 @@ function checkWorkingDirectory(cwd: string): void {
   try {
     isDirectory = statSync(cwd).isDirectory();
   } catch {
-    throw new InvalidInputError(`\`cwd\` ${JSON.stringify(cwd)} does not exist: give the app-server an existing folder to run in.`);
+    throw new InvalidInputError(
+      `\`cwd\` ${JSON.stringify(cwd)} does not exist: give the app-server an existing folder to run in.`,
+    );
   }
   if (!isDirectory) {
-    throw new InvalidInputError(`\`cwd\` ${JSON.stringify(cwd)} is not a folder: give the app-server an existing folder to run in.`);
+    throw new InvalidInputError(
+      `\`cwd\` ${JSON.stringify(cwd)} is not a folder: give the app-server an existing folder to run in.`,
+    );
   }
 }
 

@@ -30,7 +30,16 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_CLOSE_GRACE_MS = 2_000;
 /** Unix socket paths longer than this do not fit `sockaddr_un` on Linux (108 bytes with the NUL). */
 const MAX_SOCKET_PATH_BYTES = 107;
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ENOTSOCK", "EACCES"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOENT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTSOCK",
+  "EACCES",
+]);
 
 /**
  * JSON-RPC over a WebSocket to a listening `codex app-server` — `--listen ws://IP:PORT` or `--listen
@@ -79,7 +88,9 @@ export class WebSocketTransport implements Transport {
     checkRemoteAppServer(options);
     const endpoint = parseEndpoint(options.url);
     if (endpoint.kind === "daemon") {
-      throw new InvalidInputError("`WebSocketTransport.connect` takes a ws:// or unix:// URL; for the daemon use `connect: \"daemon\"`.");
+      throw new InvalidInputError(
+        '`WebSocketTransport.connect` takes a ws:// or unix:// URL; for the daemon use `connect: "daemon"`.',
+      );
     }
     options.signal?.throwIfAborted();
     const authorization = authorizationFor(options);
@@ -94,7 +105,12 @@ export class WebSocketTransport implements Transport {
       followRedirects: false,
       ...(socketPath === undefined ? {} : { createConnection: () => netConnect(socketPath) }),
     });
-    const transport = new WebSocketTransport(socket, endpoint, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS, maxMessageBytes);
+    const transport = new WebSocketTransport(
+      socket,
+      endpoint,
+      options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
+      maxMessageBytes,
+    );
     await transport.#opened(endpoint, options.signal, authorization !== undefined);
     return transport;
   }
@@ -214,7 +230,8 @@ export class WebSocketTransport implements Transport {
         );
         request.on("error", () => {});
       };
-      const onAbort = (): void => settle(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
+      const onAbort = (): void =>
+        settle(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
       socket.once("open", onOpen);
       socket.once("error", onError);
       socket.once("unexpected-response", onResponse);
@@ -231,7 +248,8 @@ export class WebSocketTransport implements Transport {
     else {
       try {
         value = JSON.parse(text);
-        if (typeof value !== "object" || value === null || Array.isArray(value)) problem = "a frame that is JSON but not an object";
+        if (typeof value !== "object" || value === null || Array.isArray(value))
+          problem = "a frame that is JSON but not an object";
       } catch {
         problem = "a frame that is not JSON";
       }

@@ -2,8 +2,21 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { ApprovalMode, AsyncCodex, InvalidInputError, LocalImageInput, Sandbox, TextInput, type ServerRequest } from "../../src/index.js";
-import { createOfflineEnvironment, execCommandReply, textReply, type OfflineEnvironment } from "../../src/testing/index.js";
+import {
+  ApprovalMode,
+  AsyncCodex,
+  InvalidInputError,
+  LocalImageInput,
+  Sandbox,
+  TextInput,
+  type ServerRequest,
+} from "../../src/index.js";
+import {
+  createOfflineEnvironment,
+  execCommandReply,
+  textReply,
+  type OfflineEnvironment,
+} from "../../src/testing/index.js";
 import { offlineClient } from "../support/offline-client.js";
 import type { WireLog } from "../support/wire-log.js";
 
@@ -18,9 +31,13 @@ let wire: WireLog;
 let outside: string;
 const asked: ServerRequest[] = [];
 
-const ESCALATE = { arguments: { sandbox_permissions: "require_escalated", justification: "write the report outside the workspace" } };
+const ESCALATE = {
+  arguments: { sandbox_permissions: "require_escalated", justification: "write the report outside the workspace" },
+};
 const review = (outcome: "allow" | "deny") =>
-  textReply(JSON.stringify({ outcome, risk_level: "low", user_authorization: "high", rationale: `scripted ${outcome}` }));
+  textReply(
+    JSON.stringify({ outcome, risk_level: "low", user_authorization: "high", rationale: `scripted ${outcome}` }),
+  );
 
 function target(name: string): string {
   return join(outside, `${name}.txt`);
@@ -28,7 +45,9 @@ function target(name: string): string {
 
 /** The answer the server gave to the client's last request of `method`. */
 function lastAnswer(method: string): Record<string, unknown> {
-  const sent = wire.events.filter((e) => e.direction === "outgoing" && (e.message as { method?: string }).method === method);
+  const sent = wire.events.filter(
+    (e) => e.direction === "outgoing" && (e.message as { method?: string }).method === method,
+  );
   const id = (sent.at(-1)?.message as { id?: unknown }).id;
   const answer = wire.received().find((m) => m.id === id && m.method === undefined);
   return answer?.result as Record<string, unknown>;
@@ -73,7 +92,10 @@ describe("approval modes and sandbox presets on the real app-server", { timeout:
     assert.equal(existsSync(target("deny-plain")), false);
     assert.deepEqual(asked, [], "the approval handler was never asked");
     const outputs = offline.provider.responsesRequests.map((r) => JSON.stringify(r.body));
-    assert.ok(outputs.some((body) => body.includes("approval policy is Never")), "the model was told the escalation is refused");
+    assert.ok(
+      outputs.some((body) => body.includes("approval policy is Never")),
+      "the model was told the escalation is refused",
+    );
   });
 
   it("autoReview: the escalation goes to codex's reviewer (not the handler), whose verdict decides", async () => {
@@ -140,15 +162,22 @@ describe("approval modes and sandbox presets on the real app-server", { timeout:
     }
     assert.equal(wire.sentMethods().length, sentBefore, "no request reached the app-server");
     assert.equal(offline.provider.requests.length, providerBefore);
-    await assert.rejects(thread.run("hi", { approvalMode: bypass, sandbox: "readOnly" }), /turns the sandbox off.*sandbox "readOnly"/);
+    await assert.rejects(
+      thread.run("hi", { approvalMode: bypass, sandbox: "readOnly" }),
+      /turns the sandbox off.*sandbox "readOnly"/,
+    );
   });
 
   it("a sandbox preset on a turn becomes its sandbox policy, and sticks to later turns as the server does", async () => {
     const thread = await codex.threadStart({ approvalMode: "dangerouslyBypassApprovalsAndSandbox" });
     offline.provider.enqueue(textReply("ok"));
     await thread.run("hello", { sandbox: Sandbox.readOnly });
-    const sent = wire.events.filter((e) => e.direction === "outgoing" && (e.message as { method?: string }).method === "turn/start");
-    assert.deepEqual((sent.at(-1)?.message as { params: { sandboxPolicy: unknown } }).params.sandboxPolicy, { type: "readOnly" });
+    const sent = wire.events.filter(
+      (e) => e.direction === "outgoing" && (e.message as { method?: string }).method === "turn/start",
+    );
+    assert.deepEqual((sent.at(-1)?.message as { params: { sandboxPolicy: unknown } }).params.sandboxPolicy, {
+      type: "readOnly",
+    });
     offline.provider.enqueue(execCommandReply(`touch ${target("after-readonly")}`));
     await thread.run("Write the report.");
     assert.equal(existsSync(target("after-readonly")), false, "the read-only policy of the earlier turn still holds");
@@ -205,10 +234,15 @@ describe("approval modes and sandbox presets on the real app-server", { timeout:
     assert.equal(typeof result.durationMs, "number");
     assert.ok(result.completedAt! >= result.startedAt!, "completedAt ≥ startedAt");
     assert.ok(result.durationMs! >= 0);
-    assert.ok(result.durationMs! <= (result.completedAt! - result.startedAt! + 1) * 1000, "durationMs fits the seconds");
+    assert.ok(
+      result.durationMs! <= (result.completedAt! - result.startedAt! + 1) * 1000,
+      "durationMs fits the seconds",
+    );
     const { thread: stored } = await thread.read({ includeTurns: true });
     assert.equal(stored.turns.at(-1)?.id, result.id);
-    const image = await thread.run(new LocalImageInput(join(import.meta.dirname, "../../examples/assets/sample-scene.png")));
+    const image = await thread.run(
+      new LocalImageInput(join(import.meta.dirname, "../../examples/assets/sample-scene.png")),
+    );
     assert.equal(image.status, "completed");
   });
 });

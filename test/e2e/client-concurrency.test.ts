@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AsyncTurnHandle, Notification } from "../../src/index.js";
-import {
-  createOfflineEnvironment,
-  textReply,
-  turnMetadata,
-  type RecordedRequest,
-} from "../../src/testing/index.js";
+import { createOfflineEnvironment, textReply, turnMetadata, type RecordedRequest } from "../../src/testing/index.js";
 import { offlineClient } from "../support/offline-client.js";
 import { killProcessesUsingHome } from "../support/processes.js";
 import { turnOf } from "../support/wire-log.js";
@@ -43,7 +38,10 @@ test(
       for (const [i, handle] of handles.entries()) {
         const seen = streams[i]!;
         assert.equal(handle.threadId, threads[i]!.id);
-        assert.ok(seen.every((n) => turnOf(n) === handle.id), `stream ${i} holds only its own turn's notifications`);
+        assert.ok(
+          seen.every((n) => turnOf(n) === handle.id),
+          `stream ${i} holds only its own turn's notifications`,
+        );
         assert.ok(
           seen.every((n) => (n.params as { threadId?: string }).threadId === handle.threadId),
           `stream ${i} holds only its own thread's notifications`,
@@ -51,7 +49,9 @@ test(
         const deltas = seen.flatMap((n) => (n.method === "item/agentMessage/delta" ? [n.params.delta] : []));
         const onWire = wire
           .notifications()
-          .flatMap((n) => (n.method === "item/agentMessage/delta" && n.params.turnId === handle.id ? [n.params.delta] : []));
+          .flatMap((n) =>
+            n.method === "item/agentMessage/delta" && n.params.turnId === handle.id ? [n.params.delta] : [],
+          );
         assert.deepEqual(deltas, onWire, `stream ${i} has every delta of its turn, in order`);
         assert.equal(deltas.length, DELTAS);
         assert.equal(deltas.join(""), streamed.get(handle.threadId), `stream ${i} reassembles the provider's text`);

@@ -37,12 +37,23 @@ describe("AsyncCodex faults against the real app-server", { timeout: 60_000 }, (
           for (const pid of processesUsingHome(home)) process.kill(pid, "SIGKILL");
         }
       })();
-      const error = await within(WAIT_MS, "the stream to end", reading.then(() => null, (thrown: unknown) => thrown));
+      const error = await within(
+        WAIT_MS,
+        "the stream to end",
+        reading.then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.ok(error instanceof TransportClosedError, `stream() ended with ${String(error)}`);
       assert.equal(error.reason, "exited");
       assert.equal(error.signal, "SIGKILL");
       await assert.rejects(within(WAIT_MS, "run() to settle", handle.run()), TransportClosedError);
-      const failed = await within(WAIT_MS, "the lifecycle to fail", waitFor(codex.lifecycle, (s) => s.matches("failed")));
+      const failed = await within(
+        WAIT_MS,
+        "the lifecycle to fail",
+        waitFor(codex.lifecycle, (s) => s.matches("failed")),
+      );
       assert.ok(failed.context.error instanceof TransportClosedError);
 
       await assert.rejects(codex.threadStart(), TransportClosedError);

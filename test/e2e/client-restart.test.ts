@@ -13,7 +13,13 @@ import {
   type CodexEventMap,
   type ServerRequest,
 } from "../../src/index.js";
-import { createOfflineEnvironment, execCommandReply, inputTexts, textReply, type OfflineEnvironment } from "../../src/testing/index.js";
+import {
+  createOfflineEnvironment,
+  execCommandReply,
+  inputTexts,
+  textReply,
+  type OfflineEnvironment,
+} from "../../src/testing/index.js";
 import { offlineClientConfig } from "../support/offline-client.js";
 import { killProcessesUsingHome, processesUsingHome, waitUntilNoProcessUsesHome } from "../support/processes.js";
 import { within } from "../support/within.js";
@@ -50,14 +56,21 @@ function kill(codex: AsyncCodex): number {
 }
 
 function restarted(codex: AsyncCodex, count: number) {
-  return within(WAIT_MS, `restart ${count}`, waitFor(codex.lifecycle, (s) => s.matches("ready") && s.context.restarts >= count));
+  return within(
+    WAIT_MS,
+    `restart ${count}`,
+    waitFor(codex.lifecycle, (s) => s.matches("ready") && s.context.restarts >= count),
+  );
 }
 
 /** Only the client's current app-server (and what it spawned) runs for this home: the killed one is gone. */
 function onlyTheCurrentAppServerRuns(codex: AsyncCodex, killed: number): void {
   const running = processesUsingHome(offline.home.path);
   assert.ok(!running.includes(killed), `the killed app-server ${killed} still runs`);
-  assert.ok(codex.pid !== null && running.includes(codex.pid), `the new app-server ${codex.pid} is not among ${running.join(", ")}`);
+  assert.ok(
+    codex.pid !== null && running.includes(codex.pid),
+    `the new app-server ${codex.pid} is not among ${running.join(", ")}`,
+  );
 }
 
 async function closeLeavingNothing(codex: AsyncCodex): Promise<void> {
@@ -106,17 +119,26 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
       assert.deepEqual(events.threadResumed, [], "threads are resumed lazily, not with the restart");
 
       offline.provider.enqueue(textReply("second answer"));
-      assert.equal((await within(WAIT_MS, "a turn after the restart", thread.run("what was the word?"))).finalResponse, "second answer");
+      assert.equal(
+        (await within(WAIT_MS, "a turn after the restart", thread.run("what was the word?"))).finalResponse,
+        "second answer",
+      );
       assert.deepEqual(events.threadResumed, [{ threadId: thread.id }]);
-      assert.deepEqual(lastUserTexts().slice(-2), ["remember the word pelican", "what was the word?"], "the resumed thread kept its history");
+      assert.deepEqual(
+        lastUserTexts().slice(-2),
+        ["remember the word pelican", "what was the word?"],
+        "the resumed thread kept its history",
+      );
 
       await assert.rejects(
         scratch.run("still there?"),
-        (error: unknown) => error instanceof ThreadLostError && error.threadId === scratch.id && error.reason === "ephemeral",
+        (error: unknown) =>
+          error instanceof ThreadLostError && error.threadId === scratch.id && error.reason === "ephemeral",
       );
       await assert.rejects(
         unused.run("still there?"),
-        (error: unknown) => error instanceof ThreadLostError && error.threadId === unused.id && error.reason === "notPersisted",
+        (error: unknown) =>
+          error instanceof ThreadLostError && error.threadId === unused.id && error.reason === "notPersisted",
       );
       assert.equal(events.restarted.length, 1);
       assert.equal(events.restarted[0]?.attempt, 1);
@@ -138,7 +160,14 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
     holder.codex = codex;
     try {
       await codex.start();
-      const error = await within(WAIT_MS, "thread/start to settle", codex.threadStart().then(() => null, (thrown: unknown) => thrown));
+      const error = await within(
+        WAIT_MS,
+        "thread/start to settle",
+        codex.threadStart().then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.ok(error instanceof TransportClosedError, `thread/start ended with ${String(error)}`);
       assert.ok(!(error instanceof TurnLostError));
       assert.equal(error.method, "thread/start");
@@ -163,9 +192,23 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
           if (notification.method === "item/agentMessage/delta" && killed < 0) killed = kill(codex);
         }
       })();
-      const streamError = await within(WAIT_MS, "the stream to end", reading.then(() => null, (thrown: unknown) => thrown));
+      const streamError = await within(
+        WAIT_MS,
+        "the stream to end",
+        reading.then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.ok(streamError instanceof TurnLostError, `the stream ended with ${String(streamError)}`);
-      const error = await within(WAIT_MS, "run() to settle", handle.run().then(() => null, (thrown: unknown) => thrown));
+      const error = await within(
+        WAIT_MS,
+        "run() to settle",
+        handle.run().then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.equal(error, streamError, "run() and stream() report the same loss");
       assert.ok(error instanceof TurnLostError);
       assert.ok(error instanceof TransportClosedError, "a TurnLostError is a TransportClosedError");
@@ -173,7 +216,10 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
       assert.equal(error.turnId, handle.id);
       assert.equal(error.signal, "SIGKILL");
       const message = error.items.find((item) => item.type === "agentMessage");
-      assert.ok(message?.type === "agentMessage" && message.text.startsWith("w0"), "the items the client saw are kept, partial text included");
+      assert.ok(
+        message?.type === "agentMessage" && message.text.startsWith("w0"),
+        "the items the client saw are kept, partial text included",
+      );
       assert.equal(error.serverTurn?.id, handle.id, "the server's account of the turn is attached");
       assert.equal(error.serverTurn?.status, "interrupted");
       assert.equal(handle.actor.getSnapshot().value, "lost");
@@ -183,7 +229,11 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
       const requestsBefore = offline.provider.responsesRequests.length;
       offline.provider.enqueue(textReply("after the restart"));
       assert.equal((await within(WAIT_MS, "the next turn", thread.run("go on"))).finalResponse, "after the restart");
-      assert.equal(offline.provider.responsesRequests.length, requestsBefore + 1, "the lost turn was not sent to the model again");
+      assert.equal(
+        offline.provider.responsesRequests.length,
+        requestsBefore + 1,
+        "the lost turn was not sent to the model again",
+      );
       const { thread: read } = await thread.read({ includeTurns: true });
       assert.deepEqual(
         read.turns.map((turn) => turn.status),
@@ -208,16 +258,30 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
     });
     holder.codex = codex;
     try {
-      const thread = await codex.threadStart({ approvalPolicy: "untrusted", sandbox: "workspace-write", cwd: offline.cwd });
+      const thread = await codex.threadStart({
+        approvalPolicy: "untrusted",
+        sandbox: "workspace-write",
+        cwd: offline.cwd,
+      });
       offline.provider.enqueue(execCommandReply("touch approved-by-a-dead-server.txt"), textReply("Done."));
       const handle = await thread.turn("Create the file");
-      const error = await within(WAIT_MS, "run() to settle", handle.run().then(() => null, (thrown: unknown) => thrown));
+      const error = await within(
+        WAIT_MS,
+        "run() to settle",
+        handle.run().then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.ok(error instanceof TurnLostError, `run() ended with ${String(error)}`);
       assert.equal(seen?.method, "item/commandExecution/requestApproval");
       assert.equal(seen?.signal.aborted, true, "the handler learned that its request is gone");
       await restarted(codex, 1);
       offline.provider.reset();
-      assert.equal((await within(WAIT_MS, "a turn after the restart", thread.run("anything else?"))).finalResponse, "ok");
+      assert.equal(
+        (await within(WAIT_MS, "a turn after the restart", thread.run("anything else?"))).finalResponse,
+        "ok",
+      );
       assert.equal(existsSync(join(offline.cwd, "approved-by-a-dead-server.txt")), false);
     } finally {
       await closeLeavingNothing(codex);
@@ -269,8 +333,15 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
     const { codex } = restartingClient({ restart: { backoff: { initialMs: 60_000 } } });
     const thread = await codex.threadStart();
     kill(codex);
-    await within(WAIT_MS, "the backoff", waitFor(codex.lifecycle, (s) => s.matches({ reconnecting: "backoff" })));
-    const waiting = thread.run("are you back?").then(() => null, (thrown: unknown) => thrown);
+    await within(
+      WAIT_MS,
+      "the backoff",
+      waitFor(codex.lifecycle, (s) => s.matches({ reconnecting: "backoff" })),
+    );
+    const waiting = thread.run("are you back?").then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
     await closeLeavingNothing(codex);
     assert.ok((await within(WAIT_MS, "the waiting call", waiting)) instanceof TransportClosedError);
   });
@@ -284,7 +355,11 @@ describe("AsyncCodex restarts a dead app-server (the restart option)", { timeout
         const killed = kill(codex);
         // Once the client has seen the loss, a call waits for the restart, then resumes the thread. (A call made
         // before that goes out on the dying connection and fails with TransportClosedError: its outcome is unknown.)
-        await within(WAIT_MS, "the loss to be seen", waitFor(codex.lifecycle, (s) => !s.matches("ready")));
+        await within(
+          WAIT_MS,
+          "the loss to be seen",
+          waitFor(codex.lifecycle, (s) => !s.matches("ready")),
+        );
         const result = await within(WAIT_MS, `the turn after kill ${kills}`, thread.run(`turn ${kills}`));
         assert.equal(result.finalResponse, "ok");
         onlyTheCurrentAppServerRuns(codex, killed);
@@ -323,7 +398,9 @@ describe("a binary that crashes at once on every start exhausts the policy", { t
       [
         "#!/bin/sh",
         `echo start >> '${counter}'`,
-        ...(firstWorks ? [`if [ "$(wc -l < '${counter}')" -eq 1 ]; then exec '${crashOffline.codexBin}' "$@"; fi`] : []),
+        ...(firstWorks
+          ? [`if [ "$(wc -l < '${counter}')" -eq 1 ]; then exec '${crashOffline.codexBin}' "$@"; fi`]
+          : []),
         "echo 'crashing on purpose' >&2",
         "exit 3",
         "",
@@ -337,7 +414,10 @@ describe("a binary that crashes at once on every start exhausts the policy", { t
   function client(codexBin: string) {
     const restarting: CodexEventMap["restarting"][] = [];
     const codex = new AsyncCodex(
-      offlineClientConfig(crashOffline, { codexBin, restart: { maxRestarts: 2, backoff: { initialMs: 40, factor: 2, jitter: 0 } } }),
+      offlineClientConfig(crashOffline, {
+        codexBin,
+        restart: { maxRestarts: 2, backoff: { initialMs: 40, factor: 2, jitter: 0 } },
+      }),
     );
     codex.on("restarting", ({ data }) => void restarting.push(data));
     return { codex, restarting };
@@ -347,7 +427,14 @@ describe("a binary that crashes at once on every start exhausts the policy", { t
     const binary = crashingBinary("always", false);
     const { codex, restarting } = client(binary.codexBin);
     try {
-      const error = await within(WAIT_MS, "start()", codex.start().then(() => null, (thrown: unknown) => thrown));
+      const error = await within(
+        WAIT_MS,
+        "start()",
+        codex.start().then(
+          () => null,
+          (thrown: unknown) => thrown,
+        ),
+      );
       assert.ok(error instanceof RestartsExhaustedError, `start() ended with ${String(error)}`);
       assert.equal(error.attempts, 2);
       assert.equal(error.causes.length, 3, "the failed start and both attempts");
@@ -382,7 +469,11 @@ describe("a binary that crashes at once on every start exhausts the policy", { t
     try {
       const thread = await codex.threadStart();
       kill(codex);
-      const failed = await within(WAIT_MS, "the client to fail", waitFor(codex.lifecycle, (s) => s.matches("failed")));
+      const failed = await within(
+        WAIT_MS,
+        "the client to fail",
+        waitFor(codex.lifecycle, (s) => s.matches("failed")),
+      );
       const error = failed.context.error;
       assert.ok(error instanceof RestartsExhaustedError);
       assert.equal(error.causes.length, 3);

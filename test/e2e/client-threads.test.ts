@@ -76,7 +76,10 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
       const value = String(snapshot.value);
       if (states.at(-1) !== value) states.push(value);
     });
-    assert.throws(() => codex.metadata, (error: unknown) => error instanceof AppServerError && /start\(\)/.test(error.message));
+    assert.throws(
+      () => codex.metadata,
+      (error: unknown) => error instanceof AppServerError && /start\(\)/.test(error.message),
+    );
     assert.deepEqual(processesUsingHome(home), [], "nothing is spawned before the first call");
 
     const notifications: Notification[] = [];
@@ -104,7 +107,11 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
       assert.equal(completed.turn.status, "completed");
       const onWire = wire.notifications().map((n) => n.method);
       assert.ok(notifications.some((n) => n.method === "turn/completed"));
-      assert.deepEqual(notifications.map((n) => n.method), onWire.slice(0, notifications.length), "`notification` saw every notification, in order");
+      assert.deepEqual(
+        notifications.map((n) => n.method),
+        onWire.slice(0, notifications.length),
+        "`notification` saw every notification, in order",
+      );
     } finally {
       await codex.close();
     }
@@ -163,7 +170,10 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     assert.equal((await thread.read()).thread.name, "client e2e thread");
     const listed = (await shared.threadList()).data.find((t) => t.id === thread.id);
     assert.equal(listed?.name, "client e2e thread");
-    assert.ok((await shared.threadList()).data.some((t) => t.id === firstThreadId), "threads of the first client are listed");
+    assert.ok(
+      (await shared.threadList()).data.some((t) => t.id === firstThreadId),
+      "threads of the first client are listed",
+    );
 
     const fork = await shared.threadFork(thread.id);
     assert.notEqual(fork.id, thread.id);
@@ -231,7 +241,11 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     const thread = await shared.threadStart();
     await thread.run("Something to compact.");
     const from = offline.provider.responsesRequests.length;
-    const compacted = nextEvent(shared, "item/completed", ({ data }) => data.threadId === thread.id && data.item.type === "contextCompaction");
+    const compacted = nextEvent(
+      shared,
+      "item/completed",
+      ({ data }) => data.threadId === thread.id && data.item.type === "contextCompaction",
+    );
     const completed = nextEvent(shared, "turn/completed", ({ data }) => data.threadId === thread.id);
     assert.deepEqual(await thread.compact(), {});
     const request = await offline.provider.waitForRequest(from + 1, { timeoutMs: WAIT_MS });
@@ -247,10 +261,16 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
       () => shared.threadArchive("not-a-thread"),
       () => shared.threadUnarchive("not-a-thread"),
     ]) {
-      await assert.rejects(call(), (error: unknown) => error instanceof InvalidParamsError && /not-a-thread/.test(error.message));
+      await assert.rejects(
+        call(),
+        (error: unknown) => error instanceof InvalidParamsError && /not-a-thread/.test(error.message),
+      );
     }
     const unknown = "01a210e9-3af8-74b3-a02f-c4331a38eaa8";
-    await assert.rejects(shared.threadResume(unknown), (error: unknown) => error instanceof InvalidRequestError && /thread\/resume/.test(error.message));
+    await assert.rejects(
+      shared.threadResume(unknown),
+      (error: unknown) => error instanceof InvalidRequestError && /thread\/resume/.test(error.message),
+    );
     await assert.rejects(shared.threadFork(unknown), InvalidRequestError);
   });
 
@@ -259,7 +279,10 @@ describe("AsyncCodex thread API against the real app-server", { timeout: 60_000 
     const sent = sharedWire.sentMethods().length;
     const requests = offline.provider.responsesRequests.length;
     const missing = join(offline.cwd, "no-such-image.png");
-    await assert.rejects(thread.turn([]), (error: unknown) => error instanceof InvalidInputError && /empty/.test(error.message));
+    await assert.rejects(
+      thread.turn([]),
+      (error: unknown) => error instanceof InvalidInputError && /empty/.test(error.message),
+    );
     await assert.rejects(thread.run([]), InvalidInputError);
     await assert.rejects(
       thread.turn([new TextInput("Look at this."), new LocalImageInput(missing)]),

@@ -118,7 +118,10 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
     }
     const turn = await within(WAIT_MS, "run()", handle.run());
     assert.deepEqual([turn.id, turn.status], [handle.id, "completed"]);
-    assert.deepEqual(agentMessages(turn.items).map((item) => item.text), [text]);
+    assert.deepEqual(
+      agentMessages(turn.items).map((item) => item.text),
+      [text],
+    );
   });
 
   it("turn.run() returns the completed Turn", async () => {
@@ -128,7 +131,10 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
     assert.equal(turn.id, handle.id);
     assert.equal(turn.status, "completed");
     assert.equal(turn.error, null);
-    assert.deepEqual(agentMessages(turn.items).map((item) => item.text), ["Run me."]);
+    assert.deepEqual(
+      agentMessages(turn.items).map((item) => item.text),
+      ["Run me."],
+    );
     assert.equal(handle.actor.getSnapshot().value, "completed");
   });
 
@@ -144,13 +150,22 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
     );
     const result = await thread.run("What is 2 + 2?");
     assert.equal(result.finalResponse, "The answer is 4.");
-    assert.deepEqual(agentMessages(result.items).map((item) => [item.text, item.phase]), [
-      ["Let me think.", "commentary"],
-      ["The answer is 4.", "final_answer"],
-    ]);
+    assert.deepEqual(
+      agentMessages(result.items).map((item) => [item.text, item.phase]),
+      [
+        ["Let me think.", "commentary"],
+        ["The answer is 4.", "final_answer"],
+      ],
+    );
     const last = result.usage?.last;
     assert.deepEqual(
-      last && [last.inputTokens, last.cachedInputTokens, last.outputTokens, last.reasoningOutputTokens, last.totalTokens],
+      last && [
+        last.inputTokens,
+        last.cachedInputTokens,
+        last.outputTokens,
+        last.reasoningOutputTokens,
+        last.totalTokens,
+      ],
       [123, 7, 45, 3, 168],
     );
   });
@@ -204,7 +219,10 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
 
     const [partial] = agentMessages(turn.items);
     assert.ok(partial, "the turn's items hold the partly streamed message");
-    assert.ok(partial.text.length > 0 && partial.text.length < text.length && text.startsWith(partial.text), `partial text ${JSON.stringify(partial.text)}`);
+    assert.ok(
+      partial.text.length > 0 && partial.text.length < text.length && text.startsWith(partial.text),
+      `partial text ${JSON.stringify(partial.text)}`,
+    );
     assert.deepEqual(handle.actor.getSnapshot().context.closedItemIds, [partial.id]);
     const closing = seen.findIndex((n) => n.method === "item/completed" && n.params.item.id === partial.id);
     assert.ok(closing >= 0 && closing < seen.length - 1, "the stream closed the message before turn/completed");
@@ -217,7 +235,10 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
 
   it("steer() reaches the provider as a second request of the turn carrying both texts", async () => {
     const original = "Write a long story.";
-    offline.provider.enqueue(textReply(words("story", 30), { deltas: 30, deltaDelayMs: 50 }), textReply("Steered answer."));
+    offline.provider.enqueue(
+      textReply(words("story", 30), { deltas: 30, deltaDelayMs: 50 }),
+      textReply("Steered answer."),
+    );
     const handle = await thread.turn(original);
     for await (const notification of handle.stream()) {
       if (notification.method === "item/agentMessage/delta") break;
@@ -230,12 +251,18 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
     const requests = requestsOfTurn(handle.id);
     assert.equal(requests.length, 2);
     const texts = inputTexts(requests[1]!);
-    assert.ok(texts.includes(original) && texts.includes("Change of plan: keep it short."), `second request texts: ${JSON.stringify(texts)}`);
+    assert.ok(
+      texts.includes(original) && texts.includes("Change of plan: keep it short."),
+      `second request texts: ${JSON.stringify(texts)}`,
+    );
     await assert.rejects(handle.steer("Too late."), TurnNotRunningError);
   });
 
   it("after steer(), the turn's items stay in the order they started, so its final answer is the steered one, not the message it abandoned", async () => {
-    offline.provider.enqueue(textReply(words("abandoned", 30), { deltas: 30, deltaDelayMs: 50 }), textReply("Steered answer."));
+    offline.provider.enqueue(
+      textReply(words("abandoned", 30), { deltas: 30, deltaDelayMs: 50 }),
+      textReply("Steered answer."),
+    );
     const handle = await thread.turn("Start something long.");
     for await (const notification of handle.stream()) {
       if (notification.method === "item/agentMessage/delta") break;
@@ -249,7 +276,10 @@ describe("AsyncCodex turns against the real app-server", { timeout: 60_000 }, ()
 
   it("two thread.run() calls on one thread share the running turn, and both get the answer the turn ended with", async () => {
     const shared = await codex.threadStart();
-    offline.provider.enqueue(textReply(words("first", 30), { deltas: 30, deltaDelayMs: 50 }), textReply("Answer to both."));
+    offline.provider.enqueue(
+      textReply(words("first", 30), { deltas: 30, deltaDelayMs: 50 }),
+      textReply("Answer to both."),
+    );
     const firstDelta = nextEvent(codex, "item/agentMessage/delta", ({ data }) => data.threadId === shared.id);
     const first = shared.run("Start a long answer.");
     await within(WAIT_MS, "the first delta", firstDelta);

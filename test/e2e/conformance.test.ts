@@ -42,7 +42,11 @@ async function startThread(params: Params = {}): Promise<string> {
 }
 
 /** Starts a turn, runs `onStarted` with its id, and reads to its `turn/completed`. */
-async function runTurn(thread: string, text: string, options: { onStarted?: (turnId: string) => Promise<void> } = {}): Promise<TurnRun> {
+async function runTurn(
+  thread: string,
+  text: string,
+  options: { onStarted?: (turnId: string) => Promise<void> } = {},
+): Promise<TurnRun> {
   const from = peer.received.length;
   const started = await peer.request<{ turn: { id: string } }>("turn/start", {
     threadId: thread,
@@ -230,7 +234,11 @@ describe("conformance: every message the real app-server sends passes its valida
     assert.ok(
       peer.received
         .slice(from)
-        .some((m) => m.method === "item/completed" && ((m as { params: Params }).params.item as Params).type === "contextCompaction"),
+        .some(
+          (m) =>
+            m.method === "item/completed" &&
+            ((m as { params: Params }).params.item as Params).type === "contextCompaction",
+        ),
     );
   });
 
@@ -247,7 +255,9 @@ describe("conformance: every message the real app-server sends passes its valida
     approvals.push("decline");
     const declined = await runTurn(guarded, "Create declined.txt");
     assert.deepEqual([accepted.status, declined.status], ["completed", "completed"]);
-    const asked = peer.received.filter((m) => m.kind === "request" && m.method === "item/commandExecution/requestApproval");
+    const asked = peer.received.filter(
+      (m) => m.kind === "request" && m.method === "item/commandExecution/requestApproval",
+    );
     assert.equal(asked.length, 2);
     assert.equal(existsSync(join(offline.cwd, "approved.txt")), true);
     assert.equal(existsSync(join(offline.cwd, "declined.txt")), false);
@@ -296,14 +306,23 @@ describe("conformance: every message the real app-server sends passes its valida
     assert.equal(Buffer.from(read.dataBase64, "base64").toString(), "conformance");
     await peer.request("fs/getMetadata", { path });
     await peer.request("fs/readDirectory", { path: offline.cwd });
-    const exec = await peer.request<{ exitCode: number; stdout: string }>("command/exec", { command: ["echo", "exec"], cwd: offline.cwd });
+    const exec = await peer.request<{ exitCode: number; stdout: string }>("command/exec", {
+      command: ["echo", "exec"],
+      cwd: offline.cwd,
+    });
     assert.deepEqual([exec.exitCode, exec.stdout], [0, "exec\n"]);
   });
 
   it("errors come back as JSON-RPC errors with a code and a message", async () => {
-    await assert.rejects(peer.request("no/such/method", {}), (e: unknown) => e instanceof RawRpcError && e.code === -32600);
+    await assert.rejects(
+      peer.request("no/such/method", {}),
+      (e: unknown) => e instanceof RawRpcError && e.code === -32600,
+    );
     await assert.rejects(peer.request("turn/interrupt", { threadId, turnId: "no-such-turn" }), RawRpcError);
-    await assert.rejects(peer.request("thread/read", { threadId: "00000000-0000-0000-0000-000000000000" }), RawRpcError);
+    await assert.rejects(
+      peer.request("thread/read", { threadId: "00000000-0000-0000-0000-000000000000" }),
+      RawRpcError,
+    );
     await assert.rejects(peer.request("account/rateLimits/read"), RawRpcError);
   });
 
@@ -321,7 +340,9 @@ describe("conformance: every message the real app-server sends passes its valida
         `provider saw ${offline.provider.requests.length} requests`,
     );
     for (const failure of failures.slice(0, 20)) {
-      console.log(`  #${failure.index} ${failure.kind} ${failure.method} known=${failure.known}: ${failure.errors.slice(0, 3).join("; ")}`);
+      console.log(
+        `  #${failure.index} ${failure.kind} ${failure.method} known=${failure.known}: ${failure.errors.slice(0, 3).join("; ")}`,
+      );
     }
     assert.deepEqual(peer.garbage, []);
     assert.ok(peer.received.length >= 300, `only ${peer.received.length} messages`);

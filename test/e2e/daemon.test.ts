@@ -30,12 +30,16 @@ describe("the codex daemon", { timeout: 120_000 }, () => {
 
   after(async () => {
     await daemon?.stop();
-    assert.deepEqual(await waitUntilNoProcessUsesHome(offline.home.path, 5_000), [], "no daemon process is left running");
+    assert.deepEqual(
+      await waitUntilNoProcessUsesHome(offline.home.path, 5_000),
+      [],
+      "no daemon process is left running",
+    );
     killProcessesUsingHome(offline.home.path);
     await offline.close();
   });
 
-  it("listens on CODEX_HOME/app-server-control/app-server-control.sock, where connect: \"daemon\" finds it", async () => {
+  it('listens on CODEX_HOME/app-server-control/app-server-control.sock, where connect: "daemon" finds it', async () => {
     assert.equal(daemon!.started.socketPath, daemonSocketPath({ CODEX_HOME: offline.home.path }));
     const codex = new AsyncCodex({ ...offlineClientConfig(offline), connect: "daemon" });
     try {
@@ -44,7 +48,10 @@ describe("the codex daemon", { timeout: 120_000 }, () => {
     } finally {
       await codex.close();
     }
-    assert.ok(processesUsingHome(offline.home.path).includes(daemon!.started.pid), "closing the client leaves the daemon running");
+    assert.ok(
+      processesUsingHome(offline.home.path).includes(daemon!.started.pid),
+      "closing the client leaves the daemon running",
+    );
   });
 
   it("a turn keeps going after its client has gone; a new client resumes the thread and reads the turn's result", async () => {
@@ -58,14 +65,18 @@ describe("the codex daemon", { timeout: 120_000 }, () => {
     const second = new AsyncCodex({ ...offlineClientConfig(offline), connect: "daemon" });
     try {
       const resumed = await second.threadResume(thread.id);
-      const turn = await within(30_000, "the turn to complete on the daemon", (async () => {
-        for (;;) {
-          const { thread: read } = await resumed.read({ includeTurns: true });
-          const found = read.turns.find((t) => t.id === handle.id);
-          if (found !== undefined && found.status !== "inProgress") return found;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      })());
+      const turn = await within(
+        30_000,
+        "the turn to complete on the daemon",
+        (async () => {
+          for (;;) {
+            const { thread: read } = await resumed.read({ includeTurns: true });
+            const found = read.turns.find((t) => t.id === handle.id);
+            if (found !== undefined && found.status !== "inProgress") return found;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })(),
+      );
       assert.equal(turn.status, "completed", "the turn was not interrupted by its client going away");
       assert.deepEqual(agentTexts(turn.items), [WORDS], "the whole answer was streamed to the end");
       offline.provider.enqueue(textReply("Still here."));

@@ -187,8 +187,14 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^Turn failed: .*The model is temporarily unavailable\.$/m);
       assert.match(stdout, /^Text: - Retry only what is safe to repeat\.$/m);
       assert.match(stdout, /^empty input: InvalidInputError, refused by the client$/m);
-      assert.match(stdout, /^a thread id that is not a UUID: InvalidParamsError \(JSON-RPC -32600\), refused by the server$/m);
-      assert.match(stdout, /^a thread that does not exist: InvalidRequestError \(JSON-RPC -32600\), refused by the server$/m);
+      assert.match(
+        stdout,
+        /^a thread id that is not a UUID: InvalidParamsError \(JSON-RPC -32600\), refused by the server$/m,
+      );
+      assert.match(
+        stdout,
+        /^a thread that does not exist: InvalidRequestError \(JSON-RPC -32600\), refused by the server$/m,
+      );
       assert.match(stdout, /^an aborted call: RequestAbortedError, not sent$/m);
     },
   },
@@ -253,7 +259,10 @@ const EXAMPLES: readonly ExampleCase[] = [
     check: ({ stdout }) => {
       assert.match(stdout, /^thread 1 \(completed\): Name a prime number\. -> Seven is a prime number\.$/m);
       assert.match(stdout, /^thread 2 \(completed\): Name a colour\. -> Teal is a colour between blue and green\.$/m);
-      assert.match(stdout, /^thread 3 \(completed\): Name a planet\. -> Neptune is the farthest planet from the Sun\.$/m);
+      assert.match(
+        stdout,
+        /^thread 3 \(completed\): Name a planet\. -> Neptune is the farthest planet from the Sun\.$/m,
+      );
       assert.match(stdout, /^distinct threads: 3$/m);
     },
   },
@@ -303,7 +312,10 @@ const EXAMPLES: readonly ExampleCase[] = [
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {
   it("the examples/ folder has exactly the examples listed here", async () => {
     const files = (await readdir(join(ROOT, "examples"))).filter((name) => /^\d\d-.+\.ts$/.test(name)).sort();
-    assert.deepEqual(files.map((name) => `examples/${name}`), EXAMPLES.map((example) => example.file));
+    assert.deepEqual(
+      files.map((name) => `examples/${name}`),
+      EXAMPLES.map((example) => example.file),
+    );
   });
 
   for (const example of EXAMPLES) {
@@ -314,17 +326,24 @@ describe("every example runs offline and prints what it promises", { concurrency
     });
   }
 
-  it("npm run demo streams the scripted reply, shows the machines' states and usage, and exits 0", { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
-    const run = await runScript("scripts/demo.ts", { args: ["--offline", "--delta-delay", "2"] });
-    assertClean(run);
-    const { stdout } = run;
-    assert.match(stdout, /^client\s+idle → starting$/m);
-    assert.match(stdout, new RegExp(`^client\\s+starting → ready\\s+codex ${V} on \\S+$`, "m"));
-    assert.match(stdout, /^turn\s+\S+\s+running\.started$/m);
-    assert.match(stdout, /^turn\s+running\.started → running\.streaming$/m);
-    assert.match(stdout, /^codex\s+Hello from the real codex app-server! .* Run `npm run example` to see how\.$/m);
-    assert.match(stdout, /^turn\s+running\.streaming → completed$/m);
-    assert.match(stdout, /^usage\s+input 2,345 \(cached 1,024\) · output 96 \(reasoning 12\) · total 2,441 tokens · [\d.]+ s$/m);
-    assert.match(stdout, /^client\s+closing → closed$/m);
-  });
+  it(
+    "npm run demo streams the scripted reply, shows the machines' states and usage, and exits 0",
+    { timeout: RUN_TIMEOUT_MS + 15_000 },
+    async () => {
+      const run = await runScript("scripts/demo.ts", { args: ["--offline", "--delta-delay", "2"] });
+      assertClean(run);
+      const { stdout } = run;
+      assert.match(stdout, /^client\s+idle → starting$/m);
+      assert.match(stdout, new RegExp(`^client\\s+starting → ready\\s+codex ${V} on \\S+$`, "m"));
+      assert.match(stdout, /^turn\s+\S+\s+running\.started$/m);
+      assert.match(stdout, /^turn\s+running\.started → running\.streaming$/m);
+      assert.match(stdout, /^codex\s+Hello from the real codex app-server! .* Run `npm run example` to see how\.$/m);
+      assert.match(stdout, /^turn\s+running\.streaming → completed$/m);
+      assert.match(
+        stdout,
+        /^usage\s+input 2,345 \(cached 1,024\) · output 96 \(reasoning 12\) · total 2,441 tokens · [\d.]+ s$/m,
+      );
+      assert.match(stdout, /^client\s+closing → closed$/m);
+    },
+  );
 });

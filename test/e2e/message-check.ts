@@ -49,8 +49,12 @@ function envelopeErrors(message: ReceivedMessage): string[] {
     errors.push("notification without a numeric emittedAtMs");
   }
   if (message.kind === "response") {
-    if (("result" in message.raw) === ("error" in message.raw)) errors.push("a response needs exactly one of result and error");
-    if (message.error !== undefined && (!Number.isInteger(message.error.code) || typeof message.error.message !== "string")) {
+    if ("result" in message.raw === "error" in message.raw)
+      errors.push("a response needs exactly one of result and error");
+    if (
+      message.error !== undefined &&
+      (!Number.isInteger(message.error.code) || typeof message.error.message !== "string")
+    ) {
       errors.push(`malformed error ${JSON.stringify(message.error)}`);
     }
   }

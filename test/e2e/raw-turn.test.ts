@@ -61,7 +61,10 @@ test(
         .filter((e) => e.method === "item/completed")
         .map((e) => e.params.item as { type: string; text?: string; phase?: string })
         .find((item) => item.type === "agentMessage");
-      assert.deepEqual({ text: agentMessage?.text, phase: agentMessage?.phase }, { text: SCRIPTED_TEXT, phase: "final_answer" });
+      assert.deepEqual(
+        { text: agentMessage?.text, phase: agentMessage?.phase },
+        { text: SCRIPTED_TEXT, phase: "final_answer" },
+      );
       const usage = turnEvents.findLast((e) => e.method === "thread/tokenUsage/updated")?.params.tokenUsage as
         | { last: { inputTokens: number; cachedInputTokens: number; outputTokens: number; totalTokens: number } }
         | undefined;

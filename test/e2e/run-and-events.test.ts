@@ -27,7 +27,9 @@ describe("thread.run() results and a turn's typed events, against the real app-s
 
   it("run('hello') gives the provider's text, its usage numbers and the agentMessage among the items", async () => {
     offline.provider.enqueue(
-      textReply("Hello back.", { usage: { inputTokens: 321, cachedInputTokens: 20, outputTokens: 12, reasoningOutputTokens: 3 } }),
+      textReply("Hello back.", {
+        usage: { inputTokens: 321, cachedInputTokens: 20, outputTokens: 12, reasoningOutputTokens: 3 },
+      }),
     );
     const result = await thread.run("hello");
     assert.equal(result.finalResponse, "Hello back.");

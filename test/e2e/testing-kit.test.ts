@@ -45,9 +45,14 @@ async function post(url: string, body: unknown, signal?: AbortSignal): Promise<R
 describe("the offline test kit", { timeout: 20_000 }, () => {
   it("streams a scripted text reply as the Responses API does and records the request", async () => {
     await using provider = await createScriptedProvider({
-      replies: [textReply("one two three", { deltas: 3, phase: "final_answer", usage: { inputTokens: 9, outputTokens: 4 } })],
+      replies: [
+        textReply("one two three", { deltas: 3, phase: "final_answer", usage: { inputTokens: 9, outputTokens: 4 } }),
+      ],
     });
-    const body = { model: "m", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }] };
+    const body = {
+      model: "m",
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+    };
     const response = await post(provider.url, body);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "text/event-stream");
@@ -88,10 +93,16 @@ describe("the offline test kit", { timeout: 20_000 }, () => {
 
   it("sends exec_command calls, response.failed, HTTP errors, the fallback and 404s for other paths", async () => {
     await using provider = await createScriptedProvider({
-      replies: [execCommandReply("ls -la", { callId: "call_7" }), failedReply("nope", { code: "server_error" }), httpErrorReply(503)],
+      replies: [
+        execCommandReply("ls -la", { callId: "call_7" }),
+        failedReply("nope", { code: "server_error" }),
+        httpErrorReply(503),
+      ],
       fallback: (request) => textReply(`echo ${inputTexts(request).join("")}`),
     });
-    const call = parseSse(await (await post(provider.url, {})).text()).find((e) => e.event === "response.output_item.done");
+    const call = parseSse(await (await post(provider.url, {})).text()).find(
+      (e) => e.event === "response.output_item.done",
+    );
     assert.deepEqual(call?.data.item, {
       id: (call?.data.item as { id: string }).id,
       type: "function_call",
@@ -104,7 +115,9 @@ describe("the offline test kit", { timeout: 20_000 }, () => {
     assert.equal(failed?.event, "response.failed");
     assert.deepEqual((failed?.data.response as { error: unknown }).error, { code: "server_error", message: "nope" });
     assert.equal((await post(provider.url, {})).status, 503);
-    const fallback = await (await post(provider.url, { input: [{ type: "message", role: "user", content: "x" }] })).text();
+    const fallback = await (
+      await post(provider.url, { input: [{ type: "message", role: "user", content: "x" }] })
+    ).text();
     assert.match(fallback, /"text":"echo x"/);
     const missing = await fetch(`${provider.url}/models`, { signal: AbortSignal.timeout(5_000) });
     assert.equal(missing.status, 404);

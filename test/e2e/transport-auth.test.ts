@@ -92,7 +92,10 @@ describe("WebSocket auth against the real app-server", { timeout: 90_000 }, () =
     });
 
     it("an unreadable token file is an InvalidInputError naming the file, before anything is sent", async () => {
-      await assert.rejects(initialize({ url: server.url, tokenFile: join(scratch, "nope") }), /Cannot read `connect.tokenFile` ".*nope" \(ENOENT\)/);
+      await assert.rejects(
+        initialize({ url: server.url, tokenFile: join(scratch, "nope") }),
+        /Cannot read `connect.tokenFile` ".*nope" \(ENOENT\)/,
+      );
     });
   });
 
@@ -109,17 +112,35 @@ describe("WebSocket auth against the real app-server", { timeout: 90_000 }, () =
 
     it("a token signed with the shared secret, the server's issuer and audience, is accepted", async () => {
       assert.equal(await initialize(server.connect), offline.home.path);
-      assert.equal(await initialize({ url: server.url, bearer: { secret: SECRET, issuer: "ci", audience: ["other", "codex"] } }), offline.home.path);
+      assert.equal(
+        await initialize({ url: server.url, bearer: { secret: SECRET, issuer: "ci", audience: ["other", "codex"] } }),
+        offline.home.path,
+      );
     });
 
     it("a wrong secret, issuer or audience, or an expired token is refused with 401, and the secret never shows", async () => {
       const cases: [string, RemoteAppServer, RegExp][] = [
-        ["wrong secret", { url: server.url, bearer: { secret: `${SECRET}-other`, issuer: "ci", audience: "codex" } }, /invalid websocket jwt/],
-        ["wrong issuer", { url: server.url, bearer: { secret: SECRET, issuer: "someone", audience: "codex" } }, /issuer mismatch/],
-        ["wrong audience", { url: server.url, bearer: { secret: SECRET, issuer: "ci", audience: "elsewhere" } }, /audience mismatch/],
+        [
+          "wrong secret",
+          { url: server.url, bearer: { secret: `${SECRET}-other`, issuer: "ci", audience: "codex" } },
+          /invalid websocket jwt/,
+        ],
+        [
+          "wrong issuer",
+          { url: server.url, bearer: { secret: SECRET, issuer: "someone", audience: "codex" } },
+          /issuer mismatch/,
+        ],
+        [
+          "wrong audience",
+          { url: server.url, bearer: { secret: SECRET, issuer: "ci", audience: "elsewhere" } },
+          /audience mismatch/,
+        ],
         [
           "expired",
-          { url: server.url, bearer: { secret: SECRET, issuer: "ci", audience: "codex", expiresInS: 60, nowMs: Date.now() - 3_600_000 } },
+          {
+            url: server.url,
+            bearer: { secret: SECRET, issuer: "ci", audience: "codex", expiresInS: 60, nowMs: Date.now() - 3_600_000 },
+          },
           /expired websocket jwt/,
         ],
       ];

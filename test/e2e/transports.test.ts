@@ -148,7 +148,9 @@ for (const transport of TRANSPORTS) {
       const accepting = client({
         approvalHandler: (request) => {
           seen.push(request);
-          return request.method === "item/commandExecution/requestApproval" ? { decision: "accept" } : (undefined as never);
+          return request.method === "item/commandExecution/requestApproval"
+            ? { decision: "accept" }
+            : (undefined as never);
         },
       });
       const guarded = { approvalPolicy: "untrusted", sandbox: "workspace-write", cwd: offline.cwd } as const;
@@ -189,7 +191,10 @@ for (const transport of TRANSPORTS) {
       const codex = client();
       await codex.start();
       await codex.close();
-      await assert.rejects(codex.threadStart(), (error: unknown) => error instanceof TransportClosedError && error.reason === "closed");
+      await assert.rejects(
+        codex.threadStart(),
+        (error: unknown) => error instanceof TransportClosedError && error.reason === "closed",
+      );
       if (server !== undefined) {
         const next = client();
         await next.start();
@@ -198,19 +203,24 @@ for (const transport of TRANSPORTS) {
     });
 
     // (Over stdio the sync client has its own suite, sync-client.test.ts.)
-    if (transport !== "stdio") it("the synchronous Codex takes the same `connect` and runs a turn", async () => {
-      offline.provider.enqueue(textReply("Synchronously yours."));
-      const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../fixtures/sync-connect.ts", import.meta.url))], {
-        env: { ...process.env, CODEX_TEST_CONNECT: JSON.stringify(server!.connect) },
-        stdio: ["ignore", "pipe", "pipe"],
+    if (transport !== "stdio")
+      it("the synchronous Codex takes the same `connect` and runs a turn", async () => {
+        offline.provider.enqueue(textReply("Synchronously yours."));
+        const child = spawn(
+          process.execPath,
+          ["--import", "tsx", fileURLToPath(new URL("../fixtures/sync-connect.ts", import.meta.url))],
+          {
+            env: { ...process.env, CODEX_TEST_CONNECT: JSON.stringify(server!.connect) },
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
+        let output = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+        const [code] = (await within(60_000, "the sync client's run", once(child, "close"))) as [number | null];
+        assert.equal(code, 0, output);
+        assert.match(output, /^sync: Synchronously yours\.$/m);
       });
-      let output = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-      const [code] = (await within(60_000, "the sync client's run", once(child, "close"))) as [number | null];
-      assert.equal(code, 0, output);
-      assert.match(output, /^sync: Synchronously yours\.$/m);
-    });
 
     it("losing the app-server mid-call rejects the pending call with TransportClosedError (exited), like a dead child", async () => {
       await Promise.all(clients.splice(0).map((earlier) => earlier.close()));

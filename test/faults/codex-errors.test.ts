@@ -32,7 +32,9 @@ function expect(error: JsonRpcError, expected: typeof InvalidRequestError, messa
 
 describe("the real codex app-server: handshake and -32600 refinements", { timeout: 30_000 }, () => {
   test("each error the server answers maps to the class its message means", async () => {
-    const connection = await startCodex({ offline: { replies: [textReply("never finished", { end: { type: "hang" } })] } });
+    const connection = await startCodex({
+      offline: { replies: [textReply("never finished", { end: { type: "hang" } })] },
+    });
     try {
       const { peer } = connection;
       const notifications: JsonRpcNotification[] = [];
@@ -52,18 +54,38 @@ describe("the real codex app-server: handshake and -32600 refinements", { timeou
       assert.match(again.message, /once per connection/);
 
       const unknown = await failure(requestCodex(peer, "foo/bar", {}));
-      expect(unknown, MethodNotFoundError, /^Invalid request: unknown variant `foo\/bar`, expected one of `initialize`/);
+      expect(
+        unknown,
+        MethodNotFoundError,
+        /^Invalid request: unknown variant `foo\/bar`, expected one of `initialize`/,
+      );
       assert.ok(unknown.message.length < 400, unknown.message);
 
-      expect(await failure(requestCodex(peer, "thread/list", { limit: "x" })), InvalidParamsError, /^Invalid request: invalid type: string "x", expected u32$/);
-      expect(await failure(requestCodex(peer, "thread/read", {})), InvalidParamsError, /^Invalid request: missing field `threadId`$/);
-      expect(await failure(requestCodex(peer, "thread/read")), InvalidParamsError, /^Invalid request: missing field `params`$/);
+      expect(
+        await failure(requestCodex(peer, "thread/list", { limit: "x" })),
+        InvalidParamsError,
+        /^Invalid request: invalid type: string "x", expected u32$/,
+      );
+      expect(
+        await failure(requestCodex(peer, "thread/read", {})),
+        InvalidParamsError,
+        /^Invalid request: missing field `threadId`$/,
+      );
+      expect(
+        await failure(requestCodex(peer, "thread/read")),
+        InvalidParamsError,
+        /^Invalid request: missing field `params`$/,
+      );
       expect(
         await failure(requestCodex(peer, "thread/start", { approvalPolicy: "bogus" })),
         InvalidParamsError,
         /^Invalid request: unknown variant `bogus`, expected one of `untrusted`/,
       );
-      expect(await failure(requestCodex(peer, "thread/read", { threadId: "nope" })), InvalidParamsError, /^invalid thread id: /);
+      expect(
+        await failure(requestCodex(peer, "thread/read", { threadId: "nope" })),
+        InvalidParamsError,
+        /^invalid thread id: /,
+      );
 
       const notLoaded = await failure(requestCodex(peer, "thread/read", { threadId: UNKNOWN_THREAD }));
       expect(notLoaded, InvalidRequestError, new RegExp(`^thread not loaded: ${UNKNOWN_THREAD}$`));

@@ -86,30 +86,55 @@ async function startFails(config: AppServerConfig): Promise<unknown> {
 
 describe("listening app-server faults", { timeout: 30_000 }, () => {
   it("a wrong URL scheme, a relative socket path, user info in the URL: InvalidInputError at construction, never quoting a secret", () => {
-    assert.throws(() => new AsyncCodex({ connect: "http://127.0.0.1:4500" }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError);
-      assert.match(error.message, /scheme "http:".*ws:\/\/HOST:PORT.*unix:\/\/\/ABSOLUTE\/PATH.*"daemon"/);
-      return true;
-    });
+    assert.throws(
+      () => new AsyncCodex({ connect: "http://127.0.0.1:4500" }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.match(error.message, /scheme "http:".*ws:\/\/HOST:PORT.*unix:\/\/\/ABSOLUTE\/PATH.*"daemon"/);
+        return true;
+      },
+    );
     assert.throws(() => new AsyncCodex({ connect: "unix://relative.sock" }), /absolute path: write three slashes/);
-    assert.throws(() => new AsyncCodex({ connect: "ws://user:hunter2-secret@127.0.0.1:4500" }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError && !error.message.includes("hunter2"), String(error));
-      return true;
-    });
-    assert.throws(() => new AsyncCodex({ connect: "not a url hunter2-secret" }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError && !error.message.includes("hunter2"), String(error));
-      return true;
-    });
-    assert.throws(() => new AsyncCodex({ connect: { url: "ws://127.0.0.1:4500", token: "hunter2-secret", tokenFile: "/x" } }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError && /only one way/.test(error.message) && !error.message.includes("hunter2"));
-      return true;
-    });
-    assert.throws(() => new AsyncCodex({ transport: "ws://hunter2-secret@host" as never }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError && /`transport` must be a function/.test(error.message), String(error));
-      assert.ok(!error.message.includes("hunter2"), error.message);
-      return true;
-    });
-    assert.throws(() => new AsyncCodex({ connect: "ws://127.0.0.1:1", transport: () => assert.fail() }), /give only one/);
+    assert.throws(
+      () => new AsyncCodex({ connect: "ws://user:hunter2-secret@127.0.0.1:4500" }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError && !error.message.includes("hunter2"), String(error));
+        return true;
+      },
+    );
+    assert.throws(
+      () => new AsyncCodex({ connect: "not a url hunter2-secret" }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError && !error.message.includes("hunter2"), String(error));
+        return true;
+      },
+    );
+    assert.throws(
+      () => new AsyncCodex({ connect: { url: "ws://127.0.0.1:4500", token: "hunter2-secret", tokenFile: "/x" } }),
+      (error: unknown) => {
+        assert.ok(
+          error instanceof InvalidInputError &&
+            /only one way/.test(error.message) &&
+            !error.message.includes("hunter2"),
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => new AsyncCodex({ transport: "ws://hunter2-secret@host" as never }),
+      (error: unknown) => {
+        assert.ok(
+          error instanceof InvalidInputError && /`transport` must be a function/.test(error.message),
+          String(error),
+        );
+        assert.ok(!error.message.includes("hunter2"), error.message);
+        return true;
+      },
+    );
+    assert.throws(
+      () => new AsyncCodex({ connect: "ws://127.0.0.1:1", transport: () => assert.fail() }),
+      /give only one/,
+    );
   });
 
   it("nothing listening on a loopback port: ConnectError unreachable, naming the endpoint and how to start a server", async () => {
@@ -175,7 +200,10 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
     const url = await fakeAppServer((socket) => socket.send("HTTP/1.1 hello, I am not codex"), false);
     const error = await startFails({ connect: url });
     assert.ok(error instanceof ConnectError && error.failure === "rejected", String(error));
-    assert.ok(error.message.startsWith(`${url} sent a frame that is not JSON before any JSON-RPC message`), error.message);
+    assert.ok(
+      error.message.startsWith(`${url} sent a frame that is not JSON before any JSON-RPC message`),
+      error.message,
+    );
   });
 
   it("a non-JSON or binary frame after the handshake is a diagnostic naming the endpoint, and the connection goes on", async () => {
@@ -199,8 +227,14 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
     assert.ok(peer);
     assert.deepEqual(await codex.request("thread/loaded/list", {}), { data: [], nextCursor: null });
     const messages = diagnostics.map((d) => d.message);
-    assert.ok(messages.some((m) => m.startsWith(`${url} sent a frame that is not JSON`)), JSON.stringify(messages));
-    assert.ok(messages.some((m) => m.startsWith(`${url} sent a binary frame`)), JSON.stringify(messages));
+    assert.ok(
+      messages.some((m) => m.startsWith(`${url} sent a frame that is not JSON`)),
+      JSON.stringify(messages),
+    );
+    assert.ok(
+      messages.some((m) => m.startsWith(`${url} sent a binary frame`)),
+      JSON.stringify(messages),
+    );
   });
 
   it("an oversized frame ends the connection: the pending call rejects with TransportClosedError (failed, close code 1009) saying to raise maxMessageBytes", async () => {

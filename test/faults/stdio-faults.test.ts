@@ -155,7 +155,9 @@ describe("stdio transport under faults (scripted fake app-server)", { timeout: 3
     const seen: unknown[] = [];
     connection.peer.onNotification((notification) => seen.push(notification));
     await connection.peer.request("notify", {});
-    assert.deepEqual(seen, [{ method: "thread/started", params: { thread: { id: "t-1" } }, emittedAtMs: 1_700_000_000_000 }]);
+    assert.deepEqual(seen, [
+      { method: "thread/started", params: { thread: { id: "t-1" } }, emittedAtMs: 1_700_000_000_000 },
+    ]);
   });
 
   test("a call the server never answers times out, saying the outcome is unknown", async () => {
@@ -202,12 +204,17 @@ describe("stdio transport under faults (scripted fake app-server)", { timeout: 3
     assert.equal(info.reason, "closed");
     assert.equal(info.exitCode, 0);
     assert.strictEqual(peer.close(), peer.close());
-    console.log(`1,000 pending calls rejected in ${rejectedIn.toFixed(1)} ms; close() took ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `1,000 pending calls rejected in ${rejectedIn.toFixed(1)} ms; close() took ${(performance.now() - started).toFixed(0)} ms`,
+    );
     await assertGone(transport.pid);
   });
 
   test("close() escalates to SIGTERM, then SIGKILL, for a server that ignores both EOF and SIGTERM", async () => {
-    const { peer, transport } = await fake({ flags: ["--stubborn"], transport: { closeGraceMs: 150, killGraceMs: 150 } });
+    const { peer, transport } = await fake({
+      flags: ["--stubborn"],
+      transport: { closeGraceMs: 150, killGraceMs: 150 },
+    });
     await peer.request("echo", {});
     const started = performance.now();
     const info = await peer.close();
@@ -219,7 +226,10 @@ describe("stdio transport under faults (scripted fake app-server)", { timeout: 3
   });
 
   test("close() also ends the processes the server started (its process group)", async () => {
-    const { peer, transport } = await fake({ flags: ["--stubborn"], transport: { closeGraceMs: 100, killGraceMs: 100 } });
+    const { peer, transport } = await fake({
+      flags: ["--stubborn"],
+      transport: { closeGraceMs: 100, killGraceMs: 100 },
+    });
     const { pid } = await peer.request<{ pid: number }>("grandchild", {});
     assert.ok(isAlive(pid));
     await peer.close();

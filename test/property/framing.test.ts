@@ -15,7 +15,10 @@ const REAL_TRAFFIC = readFileSync(new URL("fixtures/real-traffic.jsonl", import.
 const counter = new CaseCounter();
 after(() => console.log(counter.report("framing property cases")));
 
-type Event = { kind: "line"; text: string } | { kind: "oversized"; bytes: number; head: string } | { kind: "partial"; text: string };
+type Event =
+  | { kind: "line"; text: string }
+  | { kind: "oversized"; bytes: number; head: string }
+  | { kind: "partial"; text: string };
 
 /** The reference: split the whole buffer on `\n`, with the decoder's documented rules, no streaming at all. */
 function wholeBufferParse(buffer: Buffer, maxLineBytes: number): Event[] {
@@ -65,7 +68,10 @@ function assertSameEvents(actual: Event[], expected: Event[]): void {
     if (event.kind === "oversized" && want.kind === "oversized") {
       assert.equal(event.bytes, want.bytes);
       const head = event.head.replace(/\uFFFD+$/, "");
-      assert.ok(want.head.replace(/\uFFFD+$/, "").startsWith(head) || head.startsWith(want.head.replace(/\uFFFD+$/, "")), "the head is the line's start");
+      assert.ok(
+        want.head.replace(/\uFFFD+$/, "").startsWith(head) || head.startsWith(want.head.replace(/\uFFFD+$/, "")),
+        "the head is the line's start",
+      );
     } else {
       assert.deepEqual(event, want);
     }
@@ -89,10 +95,22 @@ const offsetsIn = (length: number) => fc.array(fc.nat({ max: length }), { maxLen
 
 /** A line as the tests write them: JSON with any Unicode, blank, spaces, not JSON, or over a small limit. */
 const lineArbitrary = fc.oneof(
-  { weight: 5, arbitrary: fc.dictionary(fc.string({ unit: "grapheme", maxLength: 6 }), fc.string({ unit: "grapheme", maxLength: 40 }), { maxKeys: 4 }).map((value) => JSON.stringify(value)) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .dictionary(fc.string({ unit: "grapheme", maxLength: 6 }), fc.string({ unit: "grapheme", maxLength: 40 }), {
+        maxKeys: 4,
+      })
+      .map((value) => JSON.stringify(value)),
+  },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 60 }).filter((text) => !text.includes("\n")) },
   { weight: 1, arbitrary: fc.constantFrom("", " ", "\t", "\r", "  \r") },
-  { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 300, maxLength: 900 }).map((text) => JSON.stringify({ long: text })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ unit: "grapheme", minLength: 300, maxLength: 900 })
+      .map((text) => JSON.stringify({ long: text })),
+  },
 );
 
 const streamArbitrary = fc
@@ -100,16 +118,25 @@ const streamArbitrary = fc
     lines: fc.array(fc.record({ text: lineArbitrary, crlf: fc.boolean() }), { maxLength: 25 }),
     tail: fc.option(lineArbitrary, { nil: undefined }),
   })
-  .map(({ lines, tail }) => Buffer.from(lines.map(({ text, crlf }) => `${text}${crlf ? "\r\n" : "\n"}`).join("") + (tail ?? ""), "utf8"));
+  .map(({ lines, tail }) =>
+    Buffer.from(lines.map(({ text, crlf }) => `${text}${crlf ? "\r\n" : "\n"}`).join("") + (tail ?? ""), "utf8"),
+  );
 
 describe("line framing against a whole-buffer parse", () => {
   it("recorded real traffic, cut into random chunks, gives the same lines", () => {
     assert.ok(REAL_TRAFFIC.length > 10_000, "the recorded traffic is there");
     fc.assert(
-      fc.property(offsetsIn(REAL_TRAFFIC.length), fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 2_048, 512), (offsets, maxLineBytes) => {
-        counter.add("real traffic, random chunks");
-        assertSameEvents(decodeInChunks(cut(REAL_TRAFFIC, offsets), maxLineBytes), wholeBufferParse(REAL_TRAFFIC, maxLineBytes));
-      }),
+      fc.property(
+        offsetsIn(REAL_TRAFFIC.length),
+        fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 2_048, 512),
+        (offsets, maxLineBytes) => {
+          counter.add("real traffic, random chunks");
+          assertSameEvents(
+            decodeInChunks(cut(REAL_TRAFFIC, offsets), maxLineBytes),
+            wholeBufferParse(REAL_TRAFFIC, maxLineBytes),
+          );
+        },
+      ),
       runs(60, 30_000),
     );
   });
@@ -117,7 +144,10 @@ describe("line framing against a whole-buffer parse", () => {
   it("recorded real traffic, fed one byte at a time, gives the same lines", () => {
     counter.add("real traffic, byte by byte");
     const bytes = Array.from({ length: REAL_TRAFFIC.length }, (_, i) => REAL_TRAFFIC.subarray(i, i + 1));
-    assertSameEvents(decodeInChunks(bytes, DEFAULT_MAX_LINE_BYTES), wholeBufferParse(REAL_TRAFFIC, DEFAULT_MAX_LINE_BYTES));
+    assertSameEvents(
+      decodeInChunks(bytes, DEFAULT_MAX_LINE_BYTES),
+      wholeBufferParse(REAL_TRAFFIC, DEFAULT_MAX_LINE_BYTES),
+    );
   });
 
   it("every multi-byte character split at every byte gives the same line", () => {
@@ -136,7 +166,13 @@ describe("line framing against a whole-buffer parse", () => {
   it("random lines (Unicode, \\r\\n, blank, not JSON, over-long, a partial last one) in random chunks give the same lines", () => {
     fc.assert(
       fc.property(
-        streamArbitrary.chain((buffer) => fc.tuple(fc.constant(buffer), offsetsIn(buffer.length), fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 1_000, 64, 1))),
+        streamArbitrary.chain((buffer) =>
+          fc.tuple(
+            fc.constant(buffer),
+            offsetsIn(buffer.length),
+            fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 1_000, 64, 1),
+          ),
+        ),
         ([buffer, offsets, maxLineBytes]) => {
           counter.add("random lines, random chunks");
           assertSameEvents(decodeInChunks(cut(buffer, offsets), maxLineBytes), wholeBufferParse(buffer, maxLineBytes));
@@ -151,7 +187,10 @@ describe("line framing against a whole-buffer parse", () => {
     const read = (chunks: readonly Buffer[], maxLineBytes: number) => {
       const seen: unknown[] = [];
       const reader = new JsonLinesReader(
-        { message: (message) => seen.push(message), diagnostic: (d) => seen.push({ diagnostic: d.kind, bytes: "bytes" in d ? d.bytes : undefined }) },
+        {
+          message: (message) => seen.push(message),
+          diagnostic: (d) => seen.push({ diagnostic: d.kind, bytes: "bytes" in d ? d.bytes : undefined }),
+        },
         { maxLineBytes },
       );
       for (const chunk of chunks) reader.push(chunk);
@@ -160,7 +199,9 @@ describe("line framing against a whole-buffer parse", () => {
     };
     fc.assert(
       fc.property(
-        streamArbitrary.chain((buffer) => fc.tuple(fc.constant(buffer), offsetsIn(buffer.length), fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 1_000))),
+        streamArbitrary.chain((buffer) =>
+          fc.tuple(fc.constant(buffer), offsetsIn(buffer.length), fc.constantFrom(DEFAULT_MAX_LINE_BYTES, 1_000)),
+        ),
         ([buffer, offsets, maxLineBytes]) => {
           counter.add("JSON reader, random chunks");
           assert.deepEqual(read(cut(buffer, offsets), maxLineBytes), read([buffer], maxLineBytes));

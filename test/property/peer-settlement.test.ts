@@ -22,10 +22,22 @@ import { CaseCounter, runs } from "./support/settings.js";
 
 const counter = new CaseCounter();
 let callCount = 0;
-after(() => console.log(`${counter.report("JSON-RPC peer property cases")}\n  calls in them: ${callCount.toLocaleString("en-US")}`));
+after(() =>
+  console.log(
+    `${counter.report("JSON-RPC peer property cases")}\n  calls in them: ${callCount.toLocaleString("en-US")}`,
+  ),
+);
 
 type Fate = "result" | "error" | "malformed" | "timeout" | "abort" | "abortedBeforeSending" | "unanswered";
-const FATES: readonly Fate[] = ["result", "error", "malformed", "timeout", "abort", "abortedBeforeSending", "unanswered"];
+const FATES: readonly Fate[] = [
+  "result",
+  "error",
+  "malformed",
+  "timeout",
+  "abort",
+  "abortedBeforeSending",
+  "unanswered",
+];
 
 interface CallSpec {
   fate: Fate;
@@ -33,19 +45,37 @@ interface CallSpec {
   extraAnswer: boolean;
 }
 
-type Action = { kind: "answer" | "answerAgain" | "malformed" | "abort" | "settled" | "lateAnswer"; call: number } | { kind: "yield" } | { kind: "stray" };
+type Action =
+  | { kind: "answer" | "answerAgain" | "malformed" | "abort" | "settled" | "lateAnswer"; call: number }
+  | { kind: "yield" }
+  | { kind: "stray" };
 
 function actionsOf(spec: CallSpec, call: number): Action[] {
   switch (spec.fate) {
     case "result":
     case "error":
-      return spec.extraAnswer ? [{ kind: "answer", call }, { kind: "answerAgain", call }] : [{ kind: "answer", call }];
+      return spec.extraAnswer
+        ? [
+            { kind: "answer", call },
+            { kind: "answerAgain", call },
+          ]
+        : [{ kind: "answer", call }];
     case "malformed":
       return [{ kind: "malformed", call }];
     case "timeout":
-      return spec.extraAnswer ? [{ kind: "settled", call }, { kind: "lateAnswer", call }] : [{ kind: "settled", call }];
+      return spec.extraAnswer
+        ? [
+            { kind: "settled", call },
+            { kind: "lateAnswer", call },
+          ]
+        : [{ kind: "settled", call }];
     case "abort":
-      return spec.extraAnswer ? [{ kind: "abort", call }, { kind: "lateAnswer", call }] : [{ kind: "abort", call }];
+      return spec.extraAnswer
+        ? [
+            { kind: "abort", call },
+            { kind: "lateAnswer", call },
+          ]
+        : [{ kind: "abort", call }];
     case "abortedBeforeSending":
     case "unanswered":
       return [];
@@ -63,7 +93,11 @@ function interleave(lists: Action[][], picks: readonly number[]): Action[] {
   }
 }
 
-async function runCase(specs: readonly CallSpec[], picks: readonly number[], closedBy: "client" | "server"): Promise<void> {
+async function runCase(
+  specs: readonly CallSpec[],
+  picks: readonly number[],
+  closedBy: "client" | "server",
+): Promise<void> {
   const [clientEnd, serverEnd] = createMemoryTransportPair();
   const peer = new JsonRpcPeer(clientEnd, { requestTimeoutMs: 60_000 });
   const diagnostics: string[] = [];
@@ -71,7 +105,8 @@ async function runCase(specs: readonly CallSpec[], picks: readonly number[], clo
   const received = new Map<string, number | string>();
   serverEnd.listen({
     message: (message: TransportMessage) => {
-      if (typeof message.method === "string" && message.id !== undefined) received.set(message.method, message.id as number);
+      if (typeof message.method === "string" && message.id !== undefined)
+        received.set(message.method, message.id as number);
     },
     diagnostic: () => {},
     close: () => {},
@@ -82,7 +117,11 @@ async function runCase(specs: readonly CallSpec[], picks: readonly number[], clo
   const outcomes: unknown[] = specs.map(() => undefined);
   const calls = specs.map((spec, i) => {
     if (spec.fate === "abortedBeforeSending") controllers[i]!.abort(new Error("aborted before sending"));
-    const promise = peer.request(`call/${i}`, { i }, { timeoutMs: spec.fate === "timeout" ? 1 : 60_000, signal: controllers[i]!.signal });
+    const promise = peer.request(
+      `call/${i}`,
+      { i },
+      { timeoutMs: spec.fate === "timeout" ? 1 : 60_000, signal: controllers[i]!.signal },
+    );
     return promise.then(
       (value) => {
         settlements[i]! += 1;
@@ -101,12 +140,16 @@ async function runCase(specs: readonly CallSpec[], picks: readonly number[], clo
     return id!;
   };
   const answer = (call: number): void => {
-    if (specs[call]!.fate === "error") serverEnd.send({ id: idOf(call), error: { code: -32000 - call, message: `error ${call}` } });
+    if (specs[call]!.fate === "error")
+      serverEnd.send({ id: idOf(call), error: { code: -32000 - call, message: `error ${call}` } });
     else serverEnd.send({ id: idOf(call), result: { answer: call } });
   };
 
   const lists = specs.map((spec, i) => actionsOf(spec, i));
-  lists.push(picks.slice(0, 3).map(() => ({ kind: "yield" })), [{ kind: "stray" }]);
+  lists.push(
+    picks.slice(0, 3).map(() => ({ kind: "yield" })),
+    [{ kind: "stray" }],
+  );
   for (const action of interleave(lists, picks)) {
     switch (action.kind) {
       case "answer":
@@ -137,7 +180,9 @@ async function runCase(specs: readonly CallSpec[], picks: readonly number[], clo
   const guard = AbortSignal.timeout(10_000);
   await Promise.race([
     Promise.all(calls),
-    new Promise((_, reject) => guard.addEventListener("abort", () => reject(new Error(`calls never settled: ${settlements.join(",")}`)))),
+    new Promise((_, reject) =>
+      guard.addEventListener("abort", () => reject(new Error(`calls never settled: ${settlements.join(",")}`))),
+    ),
   ]);
 
   specs.forEach((spec, i) => {
@@ -168,23 +213,35 @@ async function runCase(specs: readonly CallSpec[], picks: readonly number[], clo
   assert.equal(peer.pendingCount, 0, "no call is left pending");
   const late = specs.filter((s) => (s.fate === "timeout" || s.fate === "abort") && s.extraAnswer).length;
   const duplicates = specs.filter((s) => (s.fate === "result" || s.fate === "error") && s.extraAnswer).length;
-  assert.equal(diagnostics.filter((kind) => kind === "lateResponse").length, late, "each late answer is reported as late");
-  assert.equal(diagnostics.filter((kind) => kind === "unknownResponse").length, duplicates + 1, "each duplicate and the stray answer are reported");
+  assert.equal(
+    diagnostics.filter((kind) => kind === "lateResponse").length,
+    late,
+    "each late answer is reported as late",
+  );
+  assert.equal(
+    diagnostics.filter((kind) => kind === "unknownResponse").length,
+    duplicates + 1,
+    "each duplicate and the stray answer are reported",
+  );
   counter.add("cases");
   callCount += specs.length;
 }
 
-describe("JSON-RPC peer against random orders of answers, errors, timeouts, aborts and closes", { timeout: 600_000 }, () => {
-  it("every call settles exactly once, as its fate says, and nothing is left pending", async () => {
-    const callSpec = fc.record({ fate: fc.constantFrom(...FATES), extraAnswer: fc.boolean() });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(callSpec, { minLength: 1, maxLength: 30 }),
-        fc.array(fc.nat(), { minLength: 100, maxLength: 100 }),
-        fc.constantFrom<"client" | "server">("client", "server"),
-        async (specs, picks, closedBy) => runCase(specs, picks, closedBy),
-      ),
-      runs(150, 10_000),
-    );
-  });
-});
+describe(
+  "JSON-RPC peer against random orders of answers, errors, timeouts, aborts and closes",
+  { timeout: 600_000 },
+  () => {
+    it("every call settles exactly once, as its fate says, and nothing is left pending", async () => {
+      const callSpec = fc.record({ fate: fc.constantFrom(...FATES), extraAnswer: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(callSpec, { minLength: 1, maxLength: 30 }),
+          fc.array(fc.nat(), { minLength: 100, maxLength: 100 }),
+          fc.constantFrom<"client" | "server">("client", "server"),
+          async (specs, picks, closedBy) => runCase(specs, picks, closedBy),
+        ),
+        runs(150, 10_000),
+      );
+    });
+  },
+);

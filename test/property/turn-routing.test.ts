@@ -4,7 +4,15 @@ import { setImmediate as nextMacrotask, setTimeout as delay } from "node:timers/
 import fc from "fast-check";
 import { AsyncCodex, type Notification, type TurnStatus } from "../../src/index.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
-import { agentDelta, agentMessage, itemCompleted, itemStarted, turnCompleted, turnStarted, wireTurn } from "../support/wire-notifications.js";
+import {
+  agentDelta,
+  agentMessage,
+  itemCompleted,
+  itemStarted,
+  turnCompleted,
+  turnStarted,
+  wireTurn,
+} from "../support/wire-notifications.js";
 import { CaseCounter, runs } from "./support/settings.js";
 
 /**
@@ -28,7 +36,10 @@ interface TurnSpec {
 }
 
 const turnSpec: fc.Arbitrary<TurnSpec> = fc.record({
-  messages: fc.array(fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
+  messages: fc.array(
+    fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
+    { minLength: 1, maxLength: 2 },
+  ),
   status: fc.constantFrom("completed", "interrupted", "failed"),
   duplicateTerminal: fc.boolean(),
   answerAt: fc.nat({ max: 20 }),
@@ -39,7 +50,11 @@ function turnNotifications(threadId: string, turnId: string, spec: TurnSpec): No
   const items = spec.messages.map((chunks, i) => ({ id: `msg_${turnId}_${i}`, chunks }));
   const completed = turnCompleted(threadId, turnId, spec.status);
   if (spec.status === "failed") {
-    (completed.params as { turn: { error: unknown } }).turn.error = { message: "scripted failure", codexErrorInfo: null, additionalDetails: null };
+    (completed.params as { turn: { error: unknown } }).turn.error = {
+      message: "scripted failure",
+      codexErrorInfo: null,
+      additionalDetails: null,
+    };
   }
   const events: Notification[] = [turnStarted(threadId, turnId)];
   for (const { id, chunks } of items) {
@@ -127,11 +142,17 @@ async function runCase(specs: readonly TurnSpec[], picks: readonly number[]): Pr
     const turn = await handle.run({ signal });
     assert.equal(turn.status, want.spec.status, `turn ${handle.id} ends as its turn/completed says`);
     const texts = turn.items.flatMap((item) => (item.type === "agentMessage" ? [item.text] : []));
-    assert.deepEqual(texts, want.spec.messages.map((chunks) => chunks.join("")), "the turn's items are its messages");
+    assert.deepEqual(
+      texts,
+      want.spec.messages.map((chunks) => chunks.join("")),
+      "the turn's items are its messages",
+    );
     for (const completed of seen) {
       if (completed.method !== "item/completed" || completed.params.item.type !== "agentMessage") continue;
       const { id, text } = completed.params.item;
-      const deltas = seen.flatMap((n) => (n.method === "item/agentMessage/delta" && n.params.itemId === id ? [n.params.delta] : []));
+      const deltas = seen.flatMap((n) =>
+        n.method === "item/agentMessage/delta" && n.params.itemId === id ? [n.params.delta] : [],
+      );
       assert.equal(deltas.join(""), text, "the deltas add up to the item/completed text");
     }
   }
@@ -142,7 +163,9 @@ describe("router and turn machine against random interleavings of several turns"
   it("each turn sees exactly its own events in order and ends as its turn/completed says", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(turnSpec, { minLength: 1, maxLength: 4 }).chain((specs) => fc.tuple(fc.constant(specs), fc.array(fc.nat(), { minLength: 80, maxLength: 80 }))),
+        fc
+          .array(turnSpec, { minLength: 1, maxLength: 4 })
+          .chain((specs) => fc.tuple(fc.constant(specs), fc.array(fc.nat(), { minLength: 80, maxLength: 80 }))),
         async ([specs, picks]) => runCase(specs, picks),
       ),
       runs(40, 2_000),

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { AsyncCodex, type ApprovalHandler } from "../../src/index.js";
-import { createOfflineEnvironment, execCommandReply, textReply, type OfflineEnvironment } from "../../src/testing/index.js";
+import {
+  createOfflineEnvironment,
+  execCommandReply,
+  textReply,
+  type OfflineEnvironment,
+} from "../../src/testing/index.js";
 import { offlineClientConfig } from "../support/offline-client.js";
 
 /**
@@ -35,9 +40,10 @@ const REFUSING: Record<string, ApprovalHandler> = {
   "throws a string": () => {
     throw "not even an Error";
   },
-  "rejects": () => Promise.reject(new Error("async failure")),
+  rejects: () => Promise.reject(new Error("async failure")),
   "hangs for ever": () => new Promise(() => {}),
-  "ignores its signal and accepts after the timeout": () => delay(APPROVAL_TIMEOUT_MS + 500, { decision: "accept" as const }),
+  "ignores its signal and accepts after the timeout": () =>
+    delay(APPROVAL_TIMEOUT_MS + 500, { decision: "accept" as const }),
   "returns undefined": garbage(undefined),
   "returns null": garbage(null),
   "returns a string": garbage("accept"),
@@ -67,7 +73,10 @@ const REFUSING: Record<string, ApprovalHandler> = {
       },
     ),
   ),
-  "returns a decline that serializes as an accept (toJSON)": garbage({ decision: "decline", toJSON: () => ({ decision: "accept" }) }),
+  "returns a decline that serializes as an accept (toJSON)": garbage({
+    decision: "decline",
+    toJSON: () => ({ decision: "accept" }),
+  }),
   "returns a thenable that never settles": garbage({ then: () => {} }),
 };
 
@@ -75,7 +84,10 @@ describe("security: approvals fail closed whatever the handler does", { timeout:
   before(async () => {
     offline = await createOfflineEnvironment();
     codex = new AsyncCodex(
-      offlineClientConfig(offline, { approvalTimeoutMs: APPROVAL_TIMEOUT_MS, approvalHandler: (request) => handler(request) }),
+      offlineClientConfig(offline, {
+        approvalTimeoutMs: APPROVAL_TIMEOUT_MS,
+        approvalHandler: (request) => handler(request),
+      }),
     );
     await codex.start();
   });
@@ -86,14 +98,19 @@ describe("security: approvals fail closed whatever the handler does", { timeout:
   });
 
   it("control: an accepting handler lets the command create its file", async () => {
-    handler = (request) => (request.method === "item/commandExecution/requestApproval" ? { decision: "accept" } : undefined);
+    handler = (request) =>
+      request.method === "item/commandExecution/requestApproval" ? { decision: "accept" } : undefined;
     assert.equal(await commandRan("accepted.txt"), true);
   });
 
   it("a client with no handler at all declines (the default fails closed)", async () => {
     const bare = new AsyncCodex(offlineClientConfig(offline));
     try {
-      const thread = await bare.threadStart({ approvalPolicy: "untrusted", sandbox: "workspace-write", cwd: offline.cwd });
+      const thread = await bare.threadStart({
+        approvalPolicy: "untrusted",
+        sandbox: "workspace-write",
+        cwd: offline.cwd,
+      });
       offline.provider.enqueue(execCommandReply("touch default.txt"), textReply("Done."));
       await (await thread.turn("Create default.txt")).run();
       assert.equal(existsSync(join(offline.cwd, "default.txt")), false);

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -50,7 +59,10 @@ describe("security: codexBin is resolved, never searched for in the current dire
     assert.equal(resolveCodexBinary({ codexBin: link }), realCodex);
     await using transport = await StdioTransport.start({ codexBin: link, env: offline.env, cwd: offline.cwd });
     assert.equal(transport.argv[0], realCodex);
-    assert.ok(codexDescendants().some((p) => p.pid === transport.pid), "the app-server runs as our child");
+    assert.ok(
+      codexDescendants().some((p) => p.pid === transport.pid),
+      "the app-server runs as our child",
+    );
   });
 
   it("a relative codexBin is resolved against this process's directory, not the app-server's cwd where a planted codex waits", async () => {
@@ -84,7 +96,9 @@ describe("security: codexBin is resolved, never searched for in the current dire
       assert.throws(
         () => resolveCodexBinary({ codexBin: "codex-planted" }),
         (error: unknown) =>
-          error instanceof BinaryNotFoundError && /not on PATH/.test(error.message) && /never looked for in the current directory/.test(error.message),
+          error instanceof BinaryNotFoundError &&
+          /not on PATH/.test(error.message) &&
+          /never looked for in the current directory/.test(error.message),
       );
       const codex = new AsyncCodex(offlineClientConfig(offline, { codexBin: "codex-planted", cwd: here }));
       await assert.rejects(codex.start(), BinaryNotFoundError);

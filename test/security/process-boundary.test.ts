@@ -4,7 +4,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { AsyncCodex, type AppServerConfig } from "../../src/index.js";
-import { createOfflineEnvironment, execCommandReply, textReply, type OfflineEnvironment } from "../../src/testing/index.js";
+import {
+  createOfflineEnvironment,
+  execCommandReply,
+  textReply,
+  type OfflineEnvironment,
+} from "../../src/testing/index.js";
 import { codexDescendants, environmentOf } from "../support/children.js";
 import { offlineClientConfig } from "../support/offline-client.js";
 
@@ -26,7 +31,10 @@ after(async () => {
 });
 
 /** Starts a client, runs `body` with the app-server's pid (our direct codex child), closes it. */
-async function withAppServer(config: AppServerConfig, body: (codex: AsyncCodex, pid: number) => Promise<void>): Promise<void> {
+async function withAppServer(
+  config: AppServerConfig,
+  body: (codex: AsyncCodex, pid: number) => Promise<void>,
+): Promise<void> {
   const before = new Set(codexDescendants().map((p) => p.pid));
   const codex = new AsyncCodex(config);
   try {
@@ -51,7 +59,21 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
     offline.provider.enqueue(execCommandReply("echo hi"), textReply("Done."), textReply("Second turn."));
     const codex = new AsyncCodex(
       offlineClientConfig(offline, {
-        launchArgsOverride: [strace, "-f", "-qq", "-e", "trace=connect", "-e", "signal=none", "-o", log, offline.codexBin, "app-server", "--listen", "stdio://"],
+        launchArgsOverride: [
+          strace,
+          "-f",
+          "-qq",
+          "-e",
+          "trace=connect",
+          "-e",
+          "signal=none",
+          "-o",
+          log,
+          offline.codexBin,
+          "app-server",
+          "--listen",
+          "stdio://",
+        ],
       }),
     );
     try {
@@ -65,7 +87,9 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
       .split("\n")
       .filter((line) => line.includes("connect("));
     assert.ok(calls.length > 0, "strace saw the connections to the provider (else it traced nothing)");
-    const elsewhere = calls.filter((line) => !line.includes(`sin_port=htons(${offline.provider.port}), sin_addr=inet_addr("127.0.0.1")`));
+    const elsewhere = calls.filter(
+      (line) => !line.includes(`sin_port=htons(${offline.provider.port}), sin_addr=inet_addr("127.0.0.1")`),
+    );
     assert.deepEqual(elsewhere, [], `connections to anything but the provider (127.0.0.1:${offline.provider.port})`);
   });
 
@@ -95,7 +119,8 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
       const env = { ...config.env, RELIABILITY_ADDED: "from config", RELIABILITY_REMOVED: undefined };
       await withAppServer({ ...config, env }, async (_codex, pid) => {
         const expected: Record<string, string> = {};
-        for (const [name, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) expected[name] = value;
+        for (const [name, value] of Object.entries({ ...process.env, ...env }))
+          if (value !== undefined) expected[name] = value;
         const actual = environmentOf(pid);
         // Names only in the failure message: the values may be secrets.
         const extra = Object.keys(actual).filter((name) => !(name in expected));

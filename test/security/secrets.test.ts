@@ -43,8 +43,12 @@ describe("security: secrets never appear in error messages or diagnostics", { ti
       (caught: unknown) => caught as Error,
     );
     await codex.close();
-    for (const secret of Object.values(SECRETS)) assert.ok(stderr.includes(secret), "control: the app-server did print its secrets");
-    assert.ok(diagnostics.some((d) => d.kind === "malformedLine"), "control: the line with a token was reported");
+    for (const secret of Object.values(SECRETS))
+      assert.ok(stderr.includes(secret), "control: the app-server did print its secrets");
+    assert.ok(
+      diagnostics.some((d) => d.kind === "malformedLine"),
+      "control: the line with a token was reported",
+    );
     assertNoSecret("the error message", error.message);
     assertNoSecret("the error, inspected", inspect(error, { depth: 10 }));
     assertNoSecret("the diagnostics", inspect(diagnostics, { depth: 10 }));
@@ -74,7 +78,11 @@ describe("security: secrets never appear in error messages or diagnostics", { ti
         (caught: unknown) => caught as Error,
       );
       assert.ok(error instanceof TurnFailedError, String(error));
-      assert.equal((await offline.provider.waitForRequest(1)).headers.authorization, `Bearer ${SECRETS.FAKE_PROVIDER_API_KEY}`, "control");
+      assert.equal(
+        (await offline.provider.waitForRequest(1)).headers.authorization,
+        `Bearer ${SECRETS.FAKE_PROVIDER_API_KEY}`,
+        "control",
+      );
       assertNoSecret("the turn error", inspect(error, { depth: 10 }));
       assertNoSecret("the diagnostics", inspect(diagnostics, { depth: 10 }));
     } finally {

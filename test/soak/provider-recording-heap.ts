@@ -38,6 +38,8 @@ async function measure(maxRecordedRequests: number): Promise<[number, number]> {
 const bounded = await measure(DEFAULT_MAX_RECORDED_REQUESTS);
 const unbounded = await measure(Infinity);
 const show = ([first, second]: [number, number]): string => `+${first.toFixed(1)} MiB, then +${second.toFixed(1)} MiB`;
-console.log(`heap after GC, per ${REQUESTS} requests of ${(BODY.length / 1024).toFixed(0)} KiB (first thousand, second thousand):`);
+console.log(
+  `heap after GC, per ${REQUESTS} requests of ${(BODY.length / 1024).toFixed(0)} KiB (first thousand, second thousand):`,
+);
 console.log(`  unbounded (maxRecordedRequests: Infinity): ${show(unbounded)}`);
 console.log(`  default bound (${DEFAULT_MAX_RECORDED_REQUESTS}):               ${show(bounded)}`);

@@ -5,7 +5,14 @@ import { describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { AsyncCodex, TurnNotRunningError, type AsyncThread, type AsyncTurnHandle, type Notification, type ServerRequest } from "../../src/index.js";
+import {
+  AsyncCodex,
+  TurnNotRunningError,
+  type AsyncThread,
+  type AsyncTurnHandle,
+  type Notification,
+  type ServerRequest,
+} from "../../src/index.js";
 import {
   createOfflineEnvironment,
   execCommandReply,
@@ -35,7 +42,17 @@ const TURNS = Number(process.env.SOAK_TURNS ?? 48);
 const WORKERS = Number(process.env.SOAK_WORKERS ?? 8);
 /** A worker starts a new thread after this many turns, so that histories (sent whole each time) stay short. */
 const TURNS_PER_THREAD = 20;
-const KINDS = ["text", "text", "multi", "interrupt", "http500", "responseFailed", "steer", "approveAccept", "approveDecline"] as const;
+const KINDS = [
+  "text",
+  "text",
+  "multi",
+  "interrupt",
+  "http500",
+  "responseFailed",
+  "steer",
+  "approveAccept",
+  "approveDecline",
+] as const;
 type Kind = (typeof KINDS)[number];
 const EXPECTED_STATUS: Record<Kind, string> = {
   text: "completed",
@@ -90,7 +107,9 @@ function reply(request: RecordedRequest, cwd: string): ScriptedReply {
       return textReply(textOf(n).repeat(4), { deltas: 30, deltaDelayMs: 100 });
     case "approveAccept":
     case "approveDecline":
-      return answeringTool ? textReply(`Tool done for ${n}.`) : execCommandReply(`touch ${join(cwd, `${kind}-${n}.txt`)}`);
+      return answeringTool
+        ? textReply(`Tool done for ${n}.`)
+        : execCommandReply(`touch ${join(cwd, `${kind}-${n}.txt`)}`);
   }
 }
 
@@ -127,10 +146,19 @@ function checkMessages(seen: readonly Notification[], n: number, kind: Kind): { 
     if (notification.method !== "item/completed" || notification.params.item.type !== "agentMessage") return;
     const item = notification.params.item;
     const started = seen.findIndex((n) => n.method === "item/started" && n.params.item.id === item.id);
-    const own = seen.flatMap((n, i) => (n.method === "item/agentMessage/delta" && n.params.itemId === item.id ? [[i, n.params.delta] as const] : []));
+    const own = seen.flatMap((n, i) =>
+      n.method === "item/agentMessage/delta" && n.params.itemId === item.id ? [[i, n.params.delta] as const] : [],
+    );
     assert.ok(started >= 0 && started < index, `turn ${n} (${kind}): item ${item.id} started before it completed`);
-    assert.ok(own.every(([i]) => i > started && i < index), `turn ${n} (${kind}): deltas of ${item.id} between its start and completion`);
-    assert.equal(own.map(([, d]) => d).join(""), item.text, `turn ${n} (${kind}): the deltas of ${item.id} add up to its text`);
+    assert.ok(
+      own.every(([i]) => i > started && i < index),
+      `turn ${n} (${kind}): deltas of ${item.id} between its start and completion`,
+    );
+    assert.equal(
+      own.map(([, d]) => d).join(""),
+      item.text,
+      `turn ${n} (${kind}): the deltas of ${item.id} add up to its text`,
+    );
     deltas += own.length;
     messages += 1;
   });
@@ -145,11 +173,22 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
     const resourcesBefore = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").length;
     const processListenersBefore = ["exit", "SIGINT", "SIGTERM", "SIGHUP"].map((e) => process.listenerCount(e));
     const approve = (request: ServerRequest) =>
-      request.method === "item/commandExecution/requestApproval" && JSON.stringify(request.params.command).includes("approveAccept")
+      request.method === "item/commandExecution/requestApproval" &&
+      JSON.stringify(request.params.command).includes("approveAccept")
         ? { decision: "accept" as const }
         : undefined;
     const codex = new AsyncCodex(offlineClientConfig(offline, { approvalHandler: approve, requestTimeoutMs: 60_000 }));
-    const figures: Figures = { turns: 0, byKind: {}, notifications: 0, deltas: 0, agentMessages: 0, steerTooLate: 0, heapMiB: [], heapGrowthPer1000TurnsMiB: 0, durationS: 0 };
+    const figures: Figures = {
+      turns: 0,
+      byKind: {},
+      notifications: 0,
+      deltas: 0,
+      agentMessages: 0,
+      steerTooLate: 0,
+      heapMiB: [],
+      heapGrowthPer1000TurnsMiB: 0,
+      durationS: 0,
+    };
     /** Turns whose machine did not reach a final state (handles are not kept: the heap figure would count them). */
     const unfinishedMachines: string[] = [];
     let next = 0;
@@ -170,15 +209,34 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
       const turn = await handle.run();
       if (handle.actor.getSnapshot().status !== "done") unfinishedMachines.push(handle.id);
       assert.equal(turn.status, EXPECTED_STATUS[kind], `turn ${n} (${kind}) ended ${turn.status}`);
-      assert.equal(seen.at(-1)?.method, "turn/completed", `turn ${n} (${kind}): turn/completed is the last notification`);
-      assert.ok(seen.every((x) => (x.params as { turnId?: string; turn?: { id: string } }).turnId === handle.id || (x.params as { turn?: { id: string } }).turn?.id === handle.id), `turn ${n}: only its own notifications`);
+      assert.equal(
+        seen.at(-1)?.method,
+        "turn/completed",
+        `turn ${n} (${kind}): turn/completed is the last notification`,
+      );
+      assert.ok(
+        seen.every(
+          (x) =>
+            (x.params as { turnId?: string; turn?: { id: string } }).turnId === handle.id ||
+            (x.params as { turn?: { id: string } }).turn?.id === handle.id,
+        ),
+        `turn ${n}: only its own notifications`,
+      );
       const { deltas, messages } = checkMessages(seen, n, kind);
       if (kind === "text" || kind === "multi") {
         const texts = turn.items.flatMap((item) => (item.type === "agentMessage" ? [item.text] : []));
-        assert.deepEqual(texts, kind === "text" ? [textOf(n)] : [textOf(n, " (commentary)"), textOf(n, " (final)")], `turn ${n}: its messages`);
+        assert.deepEqual(
+          texts,
+          kind === "text" ? [textOf(n)] : [textOf(n, " (commentary)"), textOf(n, " (final)")],
+          `turn ${n}: its messages`,
+        );
       }
       if (kind === "approveAccept" || kind === "approveDecline") {
-        assert.equal(existsSync(join(offline.cwd, `${kind}-${n}.txt`)), kind === "approveAccept", `turn ${n}: the command ran only when approved`);
+        assert.equal(
+          existsSync(join(offline.cwd, `${kind}-${n}.txt`)),
+          kind === "approveAccept",
+          `turn ${n}: the command ran only when approved`,
+        );
       }
       figures.turns += 1;
       figures.byKind[kind] = (figures.byKind[kind] ?? 0) + 1;
@@ -197,7 +255,11 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
           let onThread = 0;
           for (let n = next++; n < TURNS; n = next++) {
             if (thread === undefined || onThread === TURNS_PER_THREAD) {
-              thread = await codex.threadStart({ approvalPolicy: "untrusted", sandbox: "workspace-write", cwd: offline.cwd });
+              thread = await codex.threadStart({
+                approvalPolicy: "untrusted",
+                sandbox: "workspace-write",
+                cwd: offline.cwd,
+              });
               onThread = 0;
             }
             onThread += 1;
@@ -214,29 +276,43 @@ describe(`soak: ${TURNS} turns over ${WORKERS} threads at a time, real app-serve
 
     // Back to the baseline.
     assert.equal(codex.lifecycle.getSnapshot().value, "closed", "the client's machine ended closed");
-    assert.deepEqual(["exit", "SIGINT", "SIGTERM", "SIGHUP"].map((e) => process.listenerCount(e)), processListenersBefore, "process listeners");
+    assert.deepEqual(
+      ["exit", "SIGINT", "SIGTERM", "SIGHUP"].map((e) => process.listenerCount(e)),
+      processListenersBefore,
+      "process listeners",
+    );
     let left = codexDescendants();
     for (let i = 0; i < 100 && left.length > 0; i += 1) {
       await delay(50);
       left = codexDescendants();
     }
-    assert.deepEqual(left.map((p) => `${p.pid} ${p.comm}`), [], "no codex process of ours is left");
+    assert.deepEqual(
+      left.map((p) => `${p.pid} ${p.comm}`),
+      [],
+      "no codex process of ours is left",
+    );
     await offline.provider.close();
     let resources = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap");
     for (let i = 0; i < 100 && resources.length > resourcesBefore; i += 1) {
       await delay(50);
       resources = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap");
     }
-    assert.ok(resources.length <= resourcesBefore, `timers and handles left: ${resources.join(", ")} (before: ${resourcesBefore})`);
+    assert.ok(
+      resources.length <= resourcesBefore,
+      `timers and handles left: ${resources.join(", ")} (before: ${resourcesBefore})`,
+    );
 
     // Growth is measured from the first sample after 100 turns when there is one (the first turns warm up
     // caches: validators compiled, modules loaded).
-    const [firstTurns, firstHeap] = heapSamples.find(([turns]) => turns >= 100 && turns < figures.turns) ?? heapSamples[0]!;
+    const [firstTurns, firstHeap] =
+      heapSamples.find(([turns]) => turns >= 100 && turns < figures.turns) ?? heapSamples[0]!;
     const [lastTurns, lastHeap] = heapSamples.at(-1)!;
     figures.heapMiB = heapSamples.map(([, bytes]) => Math.round((bytes / 2 ** 20) * 10) / 10);
-    figures.heapGrowthPer1000TurnsMiB = Math.round((((lastHeap - firstHeap) / 2 ** 20) * 1000 * 10) / Math.max(1, lastTurns - firstTurns)) / 10;
+    figures.heapGrowthPer1000TurnsMiB =
+      Math.round((((lastHeap - firstHeap) / 2 ** 20) * 1000 * 10) / Math.max(1, lastTurns - firstTurns)) / 10;
     figures.durationS = Math.round((Date.now() - startedAt) / 100) / 10;
     console.log(`soak figures: ${JSON.stringify(figures)}`);
-    if (process.env.SOAK_REPORT !== undefined) writeFileSync(process.env.SOAK_REPORT, `${JSON.stringify(figures, null, 2)}\n`);
+    if (process.env.SOAK_REPORT !== undefined)
+      writeFileSync(process.env.SOAK_REPORT, `${JSON.stringify(figures, null, 2)}\n`);
   });
 });

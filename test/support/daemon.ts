@@ -12,9 +12,15 @@ export interface TestDaemon {
   stop(): Promise<void>;
 }
 
-function codex(args: readonly string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function codex(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(resolveCodexBinary(), ["app-server", "daemon", ...args], { env: { ...process.env, ...env } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(resolveCodexBinary(), ["app-server", "daemon", ...args], {
+      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -41,7 +47,9 @@ export async function startTestDaemon(env: Record<string, string | undefined>): 
     async stop() {
       await codex(["stop"], env);
       try {
-        const { pid } = JSON.parse(readFileSync(join(home, "app-server-daemon", "daemon-updater.pid"), "utf8")) as { pid: number };
+        const { pid } = JSON.parse(readFileSync(join(home, "app-server-daemon", "daemon-updater.pid"), "utf8")) as {
+          pid: number;
+        };
         process.kill(pid, "SIGTERM");
       } catch {
         // no updater, or already gone

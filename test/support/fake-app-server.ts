@@ -5,7 +5,10 @@ import { createMemoryTransportPair, type MemoryCloseDetails, type MemoryTranspor
 import { wireTurn } from "./wire-notifications.js";
 
 /** Answers `turn/start`: send notifications with `server.notify`, then return the answer (or throw). */
-export type TurnStartHandler = (params: TurnStartParams, turnId: string) => TurnStartResponse | Promise<TurnStartResponse>;
+export type TurnStartHandler = (
+  params: TurnStartParams,
+  turnId: string,
+) => TurnStartResponse | Promise<TurnStartResponse>;
 
 /**
  * An in-process app-server for unit tests of the client: it answers `initialize`, `thread/start` and
@@ -69,7 +72,9 @@ export class FakeAppServer {
   }
 
   /** The app-server dies: its end of the connection closes (with an exit code and stderr, as a crash would). */
-  async die(details: MemoryCloseDetails = { exitCode: 101, stderrTail: "thread 'main' panicked: fake crash\n" }): Promise<void> {
+  async die(
+    details: MemoryCloseDetails = { exitCode: 101, stderrTail: "thread 'main' panicked: fake crash\n" },
+  ): Promise<void> {
     if (this.#end === undefined) throw new Error("the fake app-server is not connected");
     await this.#end.close(details);
   }

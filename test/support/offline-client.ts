@@ -26,7 +26,10 @@ export function offlineClientConfig(offline: OfflineEnvironment, extra: AppServe
  * try { await codex.threadStart(); } finally { await codex.close(); }
  * ```
  */
-export function offlineClient(offline: OfflineEnvironment, extra: AppServerConfig = {}): { codex: AsyncCodex; wire: WireLog } {
+export function offlineClient(
+  offline: OfflineEnvironment,
+  extra: AppServerConfig = {},
+): { codex: AsyncCodex; wire: WireLog } {
   const wire = new WireLog();
   const codex = new AsyncCodex(offlineClientConfig(offline, { trace: wire.hook, ...extra }));
   return { codex, wire };

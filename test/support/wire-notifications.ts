@@ -7,7 +7,15 @@ import type { Notification, ThreadItem, Turn, TurnStatus } from "../../src/schem
 
 /** A turn as the server reports it; `items` empty as after `turn/start` and in `turn/completed`. */
 export function wireTurn(id: string, status: TurnStatus, items: ThreadItem[] = []): Turn {
-  return { id, items, status, error: null, startedAt: 1, completedAt: status === "inProgress" ? null : 2, durationMs: null };
+  return {
+    id,
+    items,
+    status,
+    error: null,
+    startedAt: 1,
+    completedAt: status === "inProgress" ? null : 2,
+    durationMs: null,
+  };
 }
 
 /** An agent message item. */
@@ -31,7 +39,12 @@ export function itemCompleted(threadId: string, turnId: string, item: ThreadItem
   return { method: "item/completed", params: { threadId, turnId, item, completedAtMs: 2 } };
 }
 
-export function turnCompleted(threadId: string, turnId: string, status: TurnStatus = "completed", items: ThreadItem[] = []): Notification {
+export function turnCompleted(
+  threadId: string,
+  turnId: string,
+  status: TurnStatus = "completed",
+  items: ThreadItem[] = [],
+): Notification {
   return { method: "turn/completed", params: { threadId, turn: wireTurn(turnId, status, items) } };
 }
 
@@ -43,7 +56,12 @@ export function turnCompleted(threadId: string, turnId: string, status: TurnStat
  * for (const n of streamedMessage("thr", "turn", "msg", ["Hel", "lo"])) server.notify(n);
  * ```
  */
-export function streamedMessage(threadId: string, turnId: string, itemId: string, chunks: readonly string[]): Notification[] {
+export function streamedMessage(
+  threadId: string,
+  turnId: string,
+  itemId: string,
+  chunks: readonly string[],
+): Notification[] {
   return [
     itemStarted(threadId, turnId, agentMessage(itemId, "")),
     ...chunks.map((chunk) => agentDelta(threadId, turnId, itemId, chunk)),

@@ -41,7 +41,10 @@ test("the fail-closed answer of every server request fits its result schema and 
 });
 
 test("permission requests get no permissions at all by default", () => {
-  assert.deepEqual(failClosedAnswer({ method: "item/permissions/requestApproval" }), { permissions: {}, scope: "turn" });
+  assert.deepEqual(failClosedAnswer({ method: "item/permissions/requestApproval" }), {
+    permissions: {},
+    scope: "turn",
+  });
 });
 
 test("declineAll declines a command", () => {
@@ -57,7 +60,11 @@ test("allowCommands accepts an allowed prefix, through codex's bash -lc wrapper"
   assert.deepEqual(handler(commandRequest("git status --short")), { decision: "accept" });
   assert.deepEqual(handler(commandRequest("/bin/bash -lc 'ls -la src'")), { decision: "accept" });
   assert.deepEqual(handler(commandRequest("ls")), { decision: "accept" });
-  assert.deepEqual(handler(commandRequest("/bin/bash -lc ls")), { decision: "accept" }, "codex leaves a one-word script unquoted");
+  assert.deepEqual(
+    handler(commandRequest("/bin/bash -lc ls")),
+    { decision: "accept" },
+    "codex leaves a one-word script unquoted",
+  );
 });
 
 test("allowCommands declines other commands, partial words and anything with shell control characters", () => {

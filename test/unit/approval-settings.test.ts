@@ -7,7 +7,10 @@ import { ApprovalMode, InvalidInputError, Sandbox, type ThreadStartOptions } fro
 
 describe("approval modes and sandbox presets map to the protocol as the Python SDK maps them", () => {
   it("each mode has its policy (and reviewer)", () => {
-    assert.deepEqual(approvalSettings(ApprovalMode.autoReview), { approvalPolicy: "on-request", approvalsReviewer: "auto_review" });
+    assert.deepEqual(approvalSettings(ApprovalMode.autoReview), {
+      approvalPolicy: "on-request",
+      approvalsReviewer: "auto_review",
+    });
     assert.deepEqual(approvalSettings(ApprovalMode.denyAll), { approvalPolicy: "never" });
     assert.deepEqual(approvalSettings(ApprovalMode.dangerouslyBypassApprovalsAndSandbox), { approvalPolicy: "never" });
   });
@@ -35,11 +38,17 @@ describe("approval modes and sandbox presets map to the protocol as the Python S
       approvalPolicy: "never",
       sandbox: "danger-full-access",
     });
-    assert.deepEqual(threadParams({ approvalPolicy: "untrusted", sandbox: null }), { approvalPolicy: "untrusted", sandbox: null });
+    assert.deepEqual(threadParams({ approvalPolicy: "untrusted", sandbox: null }), {
+      approvalPolicy: "untrusted",
+      sandbox: null,
+    });
   });
 
   it("turn params: a preset becomes sandboxPolicy, the bypass a dangerFullAccess policy", () => {
-    assert.deepEqual(turnParams({ sandbox: "readOnly", effort: "low" }), { effort: "low", sandboxPolicy: { type: "readOnly" } });
+    assert.deepEqual(turnParams({ sandbox: "readOnly", effort: "low" }), {
+      effort: "low",
+      sandboxPolicy: { type: "readOnly" },
+    });
     assert.deepEqual(turnParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox" }), {
       approvalPolicy: "never",
       sandboxPolicy: { type: "dangerFullAccess" },
@@ -49,13 +58,28 @@ describe("approval modes and sandbox presets map to the protocol as the Python S
 
   it("contradictions and unknown values are InvalidInputErrors that say what to do", () => {
     const cases: [() => unknown, RegExp][] = [
-      [() => threadParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandbox: "readOnly" }), /turns the sandbox off.*drop the sandbox/],
-      [() => turnParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandboxPolicy: { type: "readOnly" } }), /sandboxPolicy of type "readOnly"/],
-      [() => turnParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandbox: "fullAccess" }), /sandbox "fullAccess"/],
+      [
+        () => threadParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandbox: "readOnly" }),
+        /turns the sandbox off.*drop the sandbox/,
+      ],
+      [
+        () => turnParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandboxPolicy: { type: "readOnly" } }),
+        /sandboxPolicy of type "readOnly"/,
+      ],
+      [
+        () => turnParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", sandbox: "fullAccess" }),
+        /sandbox "fullAccess"/,
+      ],
       [() => turnParams({ sandbox: "readOnly", sandboxPolicy: { type: "readOnly" } }), /not both/],
-      [() => threadParams({ approvalMode: "denyAll", approvalPolicy: "on-request" }), /approvalPolicy "on-request".*not both/],
+      [
+        () => threadParams({ approvalMode: "denyAll", approvalPolicy: "on-request" }),
+        /approvalPolicy "on-request".*not both/,
+      ],
       [() => turnParams({ approvalMode: "autoReview", approvalsReviewer: "user" }), /approvalsReviewer "user"/],
-      [() => threadParams({ approvalMode: "yolo" as never }), /"yolo" is not an approval mode.*"autoReview", "denyAll"/],
+      [
+        () => threadParams({ approvalMode: "yolo" as never }),
+        /"yolo" is not an approval mode.*"autoReview", "denyAll"/,
+      ],
       [() => threadParams({ sandbox: "none" as never }), /"none" is not a sandbox/],
       [() => turnParams({ sandbox: "read-only" as never }), /not a preset.*sandboxPolicy/],
     ];

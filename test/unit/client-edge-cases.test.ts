@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AsyncCodex, InvalidInputError, TransportClosedError, type ClientDiagnostic, type Turn } from "../../src/index.js";
+import {
+  AsyncCodex,
+  InvalidInputError,
+  TransportClosedError,
+  type ClientDiagnostic,
+  type Turn,
+} from "../../src/index.js";
 import type { Transport } from "../../src/transport/transport.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
 import { agentDelta, agentMessage, itemStarted, turnCompleted, wireTurn } from "../support/wire-notifications.js";
@@ -13,11 +19,14 @@ test("timeouts a Node timer cannot keep are refused in the constructor, naming t
     ["approvalTimeoutMs", -5],
     ["closeGraceMs", Infinity],
   ] as const) {
-    assert.throws(() => new AsyncCodex({ [key]: value }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError, `${key} ${value}`);
-      assert.match(error.message, new RegExp(`\`${key}\``));
-      return true;
-    });
+    assert.throws(
+      () => new AsyncCodex({ [key]: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError, `${key} ${value}`);
+        assert.match(error.message, new RegExp(`\`${key}\``));
+        return true;
+      },
+    );
   }
   assert.doesNotThrow(() => new AsyncCodex({ requestTimeoutMs: Infinity, approvalTimeoutMs: Infinity }));
 });
@@ -88,7 +97,11 @@ test("on('completed') added after the turn ended is called once with the turn, s
     };
     const handle = await thread.turn("hi");
     await handle.run();
-    const turn = await within(2_000, "late completed", new Promise<Turn>((resolve) => handle.on("completed", ({ data }) => resolve(data))));
+    const turn = await within(
+      2_000,
+      "late completed",
+      new Promise<Turn>((resolve) => handle.on("completed", ({ data }) => resolve(data))),
+    );
     assert.equal(turn.id, handle.id);
   } finally {
     await codex.close();
@@ -109,7 +122,10 @@ test("breaking out of stream() stops keeping the turn's notifications: nothing p
     server.notify(turnCompleted(thread.id, handle.id));
     await handle.run();
     assert.equal(handle.droppedDeltas, 0, "the left stream keeps nothing, so it drops nothing");
-    assert.deepEqual(diagnostics.filter((d) => d.kind === "droppedNotifications"), []);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.kind === "droppedNotifications"),
+      [],
+    );
   } finally {
     await codex.close();
   }
@@ -133,14 +149,21 @@ test("a server request the server resolves itself ends the handler's signal, and
     const thread = await codex.threadStart();
     const params = { itemId: "i", threadId: thread.id, turnId: "turn_x", startedAtMs: 0, command: "ls" };
     const answer = server.request("item/commandExecution/requestApproval", params);
-    await within(2_000, "the handler to be called", (async () => {
-      while (handlerSignal === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
-    })());
+    await within(
+      2_000,
+      "the handler to be called",
+      (async () => {
+        while (handlerSignal === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+      })(),
+    );
     server.notify({ method: "serverRequest/resolved", params: { threadId: thread.id, requestId } });
     assert.deepEqual(await within(2_000, "the answer", answer), { decision: "decline" });
     assert.equal(handlerSignal?.aborted, true);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(diagnostics.filter((d) => d.kind === "serverRequestFailed"), []);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.kind === "serverRequestFailed"),
+      [],
+    );
   } finally {
     await codex.close();
   }

@@ -59,10 +59,20 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     const server = new FakeAppServer();
     server.initializeResult = { codexHome: "/x", platformFamily: "unix", platformOs: "linux" };
     await using codex = fakeClient(server);
-    await assert.rejects(codex.start(), (error: unknown) => error instanceof ProtocolError && /userAgent/.test(error.message));
-    assert.equal(codex.lifecycle.getSnapshot().value, "idle", "a failed start is not final: the next call starts again");
+    await assert.rejects(
+      codex.start(),
+      (error: unknown) => error instanceof ProtocolError && /userAgent/.test(error.message),
+    );
+    assert.equal(
+      codex.lifecycle.getSnapshot().value,
+      "idle",
+      "a failed start is not final: the next call starts again",
+    );
     assert.ok(codex.lifecycle.getSnapshot().context.error instanceof ProtocolError);
-    server.initializeResult = { ...(server.initializeResult as object), userAgent: "fake_app_server/9.8.7 (unit test)" };
+    server.initializeResult = {
+      ...(server.initializeResult as object),
+      userAgent: "fake_app_server/9.8.7 (unit test)",
+    };
     await codex.start();
     assert.equal(codex.lifecycle.getSnapshot().value, "ready");
     assert.equal(server.connections, 2);
@@ -99,7 +109,14 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
       const seen = await within(WAIT_MS, "the end of the stream", collect(handle.stream()));
       assert.deepEqual(
         seen.map((n) => n.method),
-        ["turn/started", "item/started", "item/agentMessage/delta", "item/agentMessage/delta", "item/completed", "turn/completed"],
+        [
+          "turn/started",
+          "item/started",
+          "item/agentMessage/delta",
+          "item/agentMessage/delta",
+          "item/completed",
+          "turn/completed",
+        ],
       );
       const turn = await within(WAIT_MS, "run()", handle.run());
       assert.deepEqual([turn.id, turn.status], [handle.id, "completed"]);
@@ -132,8 +149,14 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
       server.notify(turnCompleted(t.threadId, t.turnId));
     }
     const [seenA, seenB] = await within(WAIT_MS, "both streams to end", Promise.all(streams));
-    assert.ok(seenA!.every((n) => turnOf(n) === a.id), "turn A's stream holds only turn A's notifications");
-    assert.ok(seenB!.every((n) => turnOf(n) === b.id), "turn B's stream holds only turn B's notifications");
+    assert.ok(
+      seenA!.every((n) => turnOf(n) === a.id),
+      "turn A's stream holds only turn A's notifications",
+    );
+    assert.ok(
+      seenB!.every((n) => turnOf(n) === b.id),
+      "turn B's stream holds only turn B's notifications",
+    );
     assert.deepEqual(deltasOf(seenA!), chunks.a);
     assert.deepEqual(deltasOf(seenB!), chunks.b);
     assert.equal(seenA!.at(-1)?.method, "turn/completed");
@@ -158,13 +181,24 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
           if (n.method === "item/agentMessage/delta") await server.die();
         }
       })();
-      const streamError = await within(WAIT_MS, "the stream to throw", reading.then(() => null, (error: unknown) => error));
+      const streamError = await within(
+        WAIT_MS,
+        "the stream to throw",
+        reading.then(
+          () => null,
+          (error: unknown) => error,
+        ),
+      );
       assert.ok(streamError instanceof TransportClosedError, `stream() threw ${String(streamError)}`);
       assert.equal(streamError.exitCode, 101);
       assert.match(streamError.stderrTail, /fake crash/);
       assert.deepEqual(seen, ["turn/started", "item/started", "item/agentMessage/delta"]);
       await assert.rejects(within(WAIT_MS, "run() to settle", handle.run()), TransportClosedError);
-      const failed = await within(WAIT_MS, "the lifecycle to fail", waitFor(codex.lifecycle, (s) => s.matches("failed")));
+      const failed = await within(
+        WAIT_MS,
+        "the lifecycle to fail",
+        waitFor(codex.lifecycle, (s) => s.matches("failed")),
+      );
       assert.ok(failed.context.error instanceof TransportClosedError);
 
       await assert.rejects(codex.threadStart(), TransportClosedError);
@@ -224,7 +258,10 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     const handle = await thread.turn("go");
     server.notify(turnStarted(thread.id, handle.id));
     server.notify(itemStarted(thread.id, handle.id, agentMessage("msg_1", "")));
-    const malformed = { method: "item/agentMessage/delta", params: { turnId: handle.id, itemId: "msg_1", delta: "still here" } };
+    const malformed = {
+      method: "item/agentMessage/delta",
+      params: { turnId: handle.id, itemId: "msg_1", delta: "still here" },
+    };
     server.notify(malformed);
     server.notify(itemCompleted(thread.id, handle.id, agentMessage("msg_1", "still here")));
     server.notify(turnCompleted(thread.id, handle.id));
@@ -247,7 +284,11 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     server.notify(turnStarted(thread.id, handle.id));
     for (const n of streamedMessage(thread.id, handle.id, "msg_1", chunks)) server.notify(n);
     server.notify(turnCompleted(thread.id, handle.id));
-    const turn = await within(WAIT_MS, "the turn's end", new Promise<Turn>((resolve) => handle.on("completed", ({ data }) => resolve(data))));
+    const turn = await within(
+      WAIT_MS,
+      "the turn's end",
+      new Promise<Turn>((resolve) => handle.on("completed", ({ data }) => resolve(data))),
+    );
     assert.equal(turn.status, "completed");
 
     const seen = await within(WAIT_MS, "the end of the stream", collect(handle.stream()));
@@ -256,7 +297,11 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     assert.ok(completedItem?.method === "item/completed" && completedItem.params.item.type === "agentMessage");
     assert.equal(completedItem.params.item.text, chunks.join(""), "the completed item still carries the whole text");
     assert.ok(handle.droppedDeltas > 0, "some deltas were dropped");
-    assert.equal(deltasOf(seen).length + handle.droppedDeltas, chunks.length, "every delta was either streamed or counted");
+    assert.equal(
+      deltasOf(seen).length + handle.droppedDeltas,
+      chunks.length,
+      "every delta was either streamed or counted",
+    );
   });
 
   it("dropping a turn's deltas is reported as a droppedNotifications diagnostic naming the turn", async () => {
@@ -269,7 +314,12 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     const thread = await codex.threadStart();
     const handle = await thread.turn("go");
     server.notify(turnStarted(thread.id, handle.id));
-    for (const n of streamedMessage(thread.id, handle.id, "msg_1", Array.from({ length: 20 }, (_, i) => `d${i} `))) {
+    for (const n of streamedMessage(
+      thread.id,
+      handle.id,
+      "msg_1",
+      Array.from({ length: 20 }, (_, i) => `d${i} `),
+    )) {
       server.notify(n);
     }
     server.notify(turnCompleted(thread.id, handle.id));
@@ -305,7 +355,9 @@ describe("AsyncCodex with a fake app-server", { timeout: 20_000 }, () => {
     assert.ok(seen.some((n) => n.method === "item/completed"));
     assert.ok(handle.droppedDeltas > 0);
     assert.equal(deltasOf(seen).length + handle.droppedDeltas, chunks.length);
-    assert.ok(diagnostics.some((d) => d.kind === "droppedNotifications" && (d as { turnId?: string }).turnId === handle.id));
+    assert.ok(
+      diagnostics.some((d) => d.kind === "droppedNotifications" && (d as { turnId?: string }).turnId === handle.id),
+    );
     assert.equal((await handle.run()).status, "completed");
   });
 });

@@ -19,7 +19,9 @@ function overloadedServer(failuresBeforeSuccess: number) {
   for (const method of ["thread/list", "turn/start"]) {
     server.onRequest(method, () => {
       if (count(method) <= failuresBeforeSuccess) throw new JsonRpcError(-32001, "Server overloaded; retry later.");
-      return method === "thread/list" ? { data: [], nextCursor: null } : { turn: { id: "t", status: "inProgress", items: [] } };
+      return method === "thread/list"
+        ? { data: [], nextCursor: null }
+        : { turn: { id: "t", status: "inProgress", items: [] } };
     });
   }
   return { transport: () => clientSide, calls, server };
@@ -74,10 +76,16 @@ test("retry is off by default: one overload is one failure", async () => {
 });
 
 test("a wrong retry option fails in the constructor, naming the option", () => {
-  assert.throws(() => new AsyncCodex({ retry: { attempts: 0 } }), (error: unknown) => {
-    assert.ok(error instanceof InvalidInputError);
-    assert.match(error.message, /`attempts`/);
-    return true;
-  });
-  assert.throws(() => new AsyncCodex({ retry: "yes" as never }), /`retry` must be a boolean or retryOnOverload options/);
+  assert.throws(
+    () => new AsyncCodex({ retry: { attempts: 0 } }),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /`attempts`/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => new AsyncCodex({ retry: "yes" as never }),
+    /`retry` must be a boolean or retryOnOverload options/,
+  );
 });

@@ -75,7 +75,10 @@ test("held deltas past maxBufferedNotifications are dropped, but a turn/complete
   const { router, drops } = setUp({ maxBufferedNotifications: 2 });
   router.expectTurn("thr");
   for (const text of ["a", "b", "c", "d"]) router.route(delta("thr", "t1", text));
-  router.route({ method: "turn/completed", params: { threadId: "thr", turn: { id: "t1", status: "completed", items: [] } } } as Notification);
+  router.route({
+    method: "turn/completed",
+    params: { threadId: "thr", turn: { id: "t1", status: "completed", items: [] } },
+  } as Notification);
   const { live } = setUp();
   const turn = live();
   turn.accept("t1");

@@ -29,7 +29,11 @@ const CASES: ReadonlyArray<{ method: string; params?: unknown; message: string; 
   { method: "thread/list", message: "Not initialized", class: InvalidRequestError },
   { method: "initialize", message: "Already initialized", class: InvalidRequestError },
   { method: "foo/bar", message: UNKNOWN_METHOD, class: MethodNotFoundError },
-  { method: "thread/list", message: 'Invalid request: invalid type: string "x", expected u32', class: InvalidParamsError },
+  {
+    method: "thread/list",
+    message: 'Invalid request: invalid type: string "x", expected u32',
+    class: InvalidParamsError,
+  },
   { method: "thread/read", message: "Invalid request: missing field `threadId`", class: InvalidParamsError },
   { method: "thread/read", message: "Invalid request: missing field `params`", class: InvalidParamsError },
   {
@@ -40,14 +44,35 @@ const CASES: ReadonlyArray<{ method: string; params?: unknown; message: string; 
   {
     method: "thread/read",
     params: { threadId: "nope" },
-    message: "invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1",
+    message:
+      "invalid thread id: invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1",
     class: InvalidParamsError,
   },
   { method: "turn/steer", params: { threadId: THREAD }, message: "input must not be empty", class: InvalidParamsError },
-  { method: "thread/read", params: { threadId: THREAD }, message: `thread not loaded: ${THREAD}`, class: InvalidRequestError },
-  { method: "turn/interrupt", params: { threadId: THREAD }, message: `thread not found: ${THREAD}`, class: InvalidRequestError },
-  { method: "turn/interrupt", params: { threadId: THREAD }, message: "no active turn to interrupt", class: InvalidRequestError },
-  { method: "turn/steer", params: { threadId: THREAD }, message: "no active turn to steer", class: InvalidRequestError },
+  {
+    method: "thread/read",
+    params: { threadId: THREAD },
+    message: `thread not loaded: ${THREAD}`,
+    class: InvalidRequestError,
+  },
+  {
+    method: "turn/interrupt",
+    params: { threadId: THREAD },
+    message: `thread not found: ${THREAD}`,
+    class: InvalidRequestError,
+  },
+  {
+    method: "turn/interrupt",
+    params: { threadId: THREAD },
+    message: "no active turn to interrupt",
+    class: InvalidRequestError,
+  },
+  {
+    method: "turn/steer",
+    params: { threadId: THREAD },
+    message: "no active turn to steer",
+    class: InvalidRequestError,
+  },
   {
     method: "turn/steer",
     params: { threadId: THREAD },
@@ -97,8 +122,14 @@ describe("mapJsonRpcError", () => {
       { method: "turn/interrupt", params: { threadId: THREAD, turnId: TURN } },
     );
     assert.equal(interrupt.threadId, THREAD);
-    assert.match(interrupt.message, new RegExp(`^turn/interrupt on thread ${THREAD}: no active turn to interrupt\\. The turn has already ended`));
-    const notLoaded = mapJsonRpcError({ code: -32600, message: `thread not loaded: ${THREAD}` }, { method: "thread/read", params: { threadId: THREAD } });
+    assert.match(
+      interrupt.message,
+      new RegExp(`^turn/interrupt on thread ${THREAD}: no active turn to interrupt\\. The turn has already ended`),
+    );
+    const notLoaded = mapJsonRpcError(
+      { code: -32600, message: `thread not loaded: ${THREAD}` },
+      { method: "thread/read", params: { threadId: THREAD } },
+    );
     assert.equal(notLoaded.message.split(THREAD).length, 2, notLoaded.message);
     assert.match(notLoaded.message, /thread\/resume/);
   });
@@ -133,8 +164,14 @@ describe("mapJsonRpcError", () => {
   });
 
   test("overload: -32001, or a marker in data under any code, is ServerBusyError; a retry limit is RetryLimitExceededError", () => {
-    assert.equal(mapJsonRpcError({ code: -32001, message: "Server overloaded; retry later." }).constructor, ServerBusyError);
-    assert.equal(mapJsonRpcError({ code: -32000, message: "busy", data: "server_overloaded" }).constructor, ServerBusyError);
+    assert.equal(
+      mapJsonRpcError({ code: -32001, message: "Server overloaded; retry later." }).constructor,
+      ServerBusyError,
+    );
+    assert.equal(
+      mapJsonRpcError({ code: -32000, message: "busy", data: "server_overloaded" }).constructor,
+      ServerBusyError,
+    );
     assert.equal(
       mapJsonRpcError({ code: -32603, message: "busy", data: { codexErrorInfo: "serverOverloaded" } }).constructor,
       ServerBusyError,
@@ -143,13 +180,25 @@ describe("mapJsonRpcError", () => {
       mapJsonRpcError({ code: -32000, message: "x", data: [{ info: { kind: "SERVER_OVERLOADED" } }] }).constructor,
       ServerBusyError,
     );
-    assert.equal(mapJsonRpcError({ code: -32001, message: "retry limit reached" }).constructor, RetryLimitExceededError);
-    assert.equal(mapJsonRpcError({ code: -32050, message: "Too many failed attempts" }).constructor, RetryLimitExceededError);
-    assert.equal(mapJsonRpcError({ code: -32000, message: "x", data: { note: "overloaded" } }).constructor, AppServerRpcError);
+    assert.equal(
+      mapJsonRpcError({ code: -32001, message: "retry limit reached" }).constructor,
+      RetryLimitExceededError,
+    );
+    assert.equal(
+      mapJsonRpcError({ code: -32050, message: "Too many failed attempts" }).constructor,
+      RetryLimitExceededError,
+    );
+    assert.equal(
+      mapJsonRpcError({ code: -32000, message: "x", data: { note: "overloaded" } }).constructor,
+      AppServerRpcError,
+    );
   });
 
   test("without a context the message is the Python SDK's `JSON-RPC error <code>: <message>`", () => {
-    assert.equal(mapJsonRpcError({ code: -32600, message: "Not initialized" }).message, "JSON-RPC error -32600: Not initialized.");
+    assert.equal(
+      mapJsonRpcError({ code: -32600, message: "Not initialized" }).message,
+      "JSON-RPC error -32600: Not initialized.",
+    );
   });
 });
 
@@ -187,14 +236,28 @@ describe("the error classes", () => {
 
   test("TransportClosedError.from names the call, the exit and the stderr tail, without ANSI colours", () => {
     const error = TransportClosedError.from(
-      { reason: "exited", exitCode: 101, signal: null, stderrTail: "a\nb\n\u001b[31mERROR\u001b[0m thread 'main' panicked\n" },
+      {
+        reason: "exited",
+        exitCode: 101,
+        signal: null,
+        stderrTail: "a\nb\n\u001b[31mERROR\u001b[0m thread 'main' panicked\n",
+      },
       { method: "turn/start", id: 7, sent: true },
     );
     assert.equal(error.exitCode, 101);
     assert.equal(error.method, "turn/start");
-    assert.match(error.message, /^codex app-server exited with code 101 on its own\. turn\/start \(id 7\) was still waiting for its answer: the outcome is unknown/);
+    assert.match(
+      error.message,
+      /^codex app-server exited with code 101 on its own\. turn\/start \(id 7\) was still waiting for its answer: the outcome is unknown/,
+    );
     assert.match(error.message, /Last stderr:\na\nb\nERROR thread 'main' panicked$/);
-    const closed = TransportClosedError.from({ reason: "closed", exitCode: null, signal: null, stderrTail: "" }, { method: "thread/list", sent: false });
-    assert.equal(closed.message, "The connection to codex app-server was closed by close(). thread/list was not sent. Start a new client to make more calls.");
+    const closed = TransportClosedError.from(
+      { reason: "closed", exitCode: null, signal: null, stderrTail: "" },
+      { method: "thread/list", sent: false },
+    );
+    assert.equal(
+      closed.message,
+      "The connection to codex app-server was closed by close(). thread/list was not sent. Start a new client to make more calls.",
+    );
   });
 });

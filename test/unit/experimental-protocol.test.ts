@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as experimental from "../../src/schema/experimental/index.js";
-import { experimentalRequests, type ClientRequestResult, type ExperimentalRequests } from "../../src/schema/experimental/index.js";
+import {
+  experimentalRequests,
+  type ClientRequestResult,
+  type ExperimentalRequests,
+} from "../../src/schema/experimental/index.js";
 import * as stable from "../../src/schema/index.js";
 
 test("the experimental tables hold every stable method and the experimental ones, which the stable tables lack", () => {
@@ -33,18 +37,30 @@ test("experimentalRequests types a client's request() by the experimental schema
   const calls: unknown[][] = [];
   const asyncClient = {
     name: "async",
-    request(this: { name: string }, method: string, params: unknown, options?: { timeoutMs?: number }): Promise<unknown> {
+    request(
+      this: { name: string },
+      method: string,
+      params: unknown,
+      options?: { timeoutMs?: number },
+    ): Promise<unknown> {
       calls.push([this.name, method, params, options]);
       return Promise.resolve({ data: [] });
     },
   };
   const api: ExperimentalRequests<typeof asyncClient> = experimentalRequests(asyncClient);
-  const answer: Promise<ClientRequestResult<"collaborationMode/list">> = api.request("collaborationMode/list", {}, { timeoutMs: 5 });
+  const answer: Promise<ClientRequestResult<"collaborationMode/list">> = api.request(
+    "collaborationMode/list",
+    {},
+    { timeoutMs: 5 },
+  );
   assert.deepEqual(await answer, { data: [] });
   assert.deepEqual(calls, [["async", "collaborationMode/list", {}, { timeoutMs: 5 }]]);
 
   const syncClient = { request: (_method: string, _params: unknown): unknown => ({ data: [] }) };
-  const now: ClientRequestResult<"collaborationMode/list"> = experimentalRequests(syncClient).request("collaborationMode/list", {});
+  const now: ClientRequestResult<"collaborationMode/list"> = experimentalRequests(syncClient).request(
+    "collaborationMode/list",
+    {},
+  );
   assert.deepEqual(now, { data: [] });
 
   if (calls.length < 0) {

@@ -104,7 +104,11 @@ test("close during starting aborts the start actor's signal and ends closed", as
 
 test("without a restart policy a lost connection in ready moves to failed; close from failed still stops and ends closed", async () => {
   const stopped: (Connection | null)[] = [];
-  const { actor, emitted } = run({ stop: fromPromise<void, { connection: Connection | null }>(async ({ input }) => void stopped.push(input.connection)) });
+  const { actor, emitted } = run({
+    stop: fromPromise<void, { connection: Connection | null }>(
+      async ({ input }) => void stopped.push(input.connection),
+    ),
+  });
   actor.send({ type: "start" });
   await waitFor(actor, (s) => s.matches("ready"), { timeout: 1000 });
   const lost = new Error("app-server exited with code 1");
@@ -121,7 +125,11 @@ test("without a restart policy a lost connection in ready moves to failed; close
 
 test("the stop actor gets the connection the machine holds", async () => {
   const stopped: (Connection | null)[] = [];
-  const { actor } = run({ stop: fromPromise<void, { connection: Connection | null }>(async ({ input }) => void stopped.push(input.connection)) });
+  const { actor } = run({
+    stop: fromPromise<void, { connection: Connection | null }>(
+      async ({ input }) => void stopped.push(input.connection),
+    ),
+  });
   actor.send({ type: "start" });
   await waitFor(actor, (s) => s.matches("ready"), { timeout: 1000 });
   actor.send({ type: "close" });
@@ -201,11 +209,18 @@ test("every attempt failing gives up into failed with one error that carries eve
   assert.ok(failed.context.error instanceof RestartsExhaustedError);
   assert.deepEqual(failed.context.error.causes, [lost, ...causes]);
   assert.equal(failed.context.error.attempts, 3);
-  assert.match(failed.context.error.message, /3 attempts failed \(lost: killed; attempt 1: attempt 1; attempt 2: attempt 2; attempt 3: attempt 3\)/);
+  assert.match(
+    failed.context.error.message,
+    /3 attempts failed \(lost: killed; attempt 1: attempt 1; attempt 2: attempt 2; attempt 3: attempt 3\)/,
+  );
   assert.equal(start.calls(), 4, "exactly maxRestarts attempts, no more");
   assert.deepEqual(
     emitted.map((event) => [event.type, event.type === "restarting" ? event.delayMs : null]),
-    [["restarting", 100], ["restarting", 200], ["restarting", 400]],
+    [
+      ["restarting", 100],
+      ["restarting", 200],
+      ["restarting", 400],
+    ],
   );
 });
 
@@ -242,7 +257,12 @@ test("close during the backoff ends closed at once and starts nothing more", asy
   const start = scripted([connection("first"), connection("second")]);
   const stopped: (Connection | null)[] = [];
   const { actor, clock } = run(
-    { start: start.actor, stop: fromPromise<void, { connection: Connection | null }>(async ({ input }) => void stopped.push(input.connection)) },
+    {
+      start: start.actor,
+      stop: fromPromise<void, { connection: Connection | null }>(
+        async ({ input }) => void stopped.push(input.connection),
+      ),
+    },
     NO_JITTER,
   );
   actor.send({ type: "start" });
@@ -290,7 +310,10 @@ test("with a restart policy a failed first start is retried with the backoff; a 
   clock.increment(100);
   const ready = await waitFor(actor, (s) => s.matches("ready"), { timeout: 1000 });
   assert.equal(ready.context.restarts, 1);
-  assert.deepEqual(emitted.map((event) => event.type), ["restarting", "restarted"]);
+  assert.deepEqual(
+    emitted.map((event) => event.type),
+    ["restarting", "restarted"],
+  );
 
   const missing = new BinaryNotFoundError("no codex");
   const other = run({ start: scripted([missing]).actor }, NO_JITTER);
@@ -307,7 +330,10 @@ test("a first start that exhausts the policy goes back to idle (not failed) with
   clock.increment(100);
   const idle = await waitFor(actor, (s) => s.matches("idle"), { timeout: 1000 });
   assert.ok(idle.context.error instanceof RestartsExhaustedError);
-  assert.deepEqual(idle.context.error.causes.map((cause) => cause.message), ["one", "two"]);
+  assert.deepEqual(
+    idle.context.error.causes.map((cause) => cause.message),
+    ["one", "two"],
+  );
   assert.match(idle.context.error.message, /could not be started/);
   actor.send({ type: "start" });
   await waitFor(actor, (s) => s.matches("ready"), { timeout: 1000 });

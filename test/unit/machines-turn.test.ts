@@ -13,7 +13,8 @@ function note(method: string, params: Record<string, unknown>): TurnEvent {
 const turnStarted = () => note("turn/started", { threadId, turn: { id: turnId, status: "inProgress", items: [] } });
 const itemStarted = (id: string) =>
   note("item/started", { threadId, turnId, startedAtMs: 0, item: { type: "agentMessage", id, text: "" } });
-const delta = (itemId: string, text: string) => note("item/agentMessage/delta", { threadId, turnId, itemId, delta: text });
+const delta = (itemId: string, text: string) =>
+  note("item/agentMessage/delta", { threadId, turnId, itemId, delta: text });
 const itemCompleted = (id: string, text: string) =>
   note("item/completed", { threadId, turnId, completedAtMs: 0, item: { type: "agentMessage", id, text } });
 const turnCompleted = (status: string, items: unknown[] = [], error: unknown = null, itemsView = "summary") =>
@@ -64,7 +65,10 @@ test("a turn/completed that arrives before the turn/start answer still completes
   const snap = actor.getSnapshot();
   assert.equal(snap.value, "completed");
   assert.equal(snap.context.turnId, turnId);
-  assert.deepEqual(snap.context.turn?.items.map((i) => i.id), ["msg_1"]);
+  assert.deepEqual(
+    snap.context.turn?.items.map((i) => i.id),
+    ["msg_1"],
+  );
   actor.send({ type: "turn.accepted", turnId });
   assert.equal(actor.getSnapshot().value, "completed");
 });
@@ -177,7 +181,10 @@ test("the finished turn carries every item the client saw, not the server's one-
   actor.send(itemCompleted("msg_2", "second"));
   actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_2", text: "second" }]));
   const turn = actor.getSnapshot().context.turn;
-  assert.deepEqual(turn?.items.map((item) => item.id), ["msg_1", "msg_2"]);
+  assert.deepEqual(
+    turn?.items.map((item) => item.id),
+    ["msg_1", "msg_2"],
+  );
   assert.equal(turn?.itemsView, "full");
 });
 
@@ -199,7 +206,10 @@ test("items stay in the order they started: a message abandoned by a steer comes
   actor.send(itemCompleted("msg_answer", "Steered answer."));
   actor.send(turnCompleted("completed", [{ type: "agentMessage", id: "msg_answer", text: "Steered answer." }]));
   const snap = actor.getSnapshot();
-  assert.deepEqual(snap.context.turn?.items.map((item) => item.id), ["msg_abandoned", "msg_answer"]);
+  assert.deepEqual(
+    snap.context.turn?.items.map((item) => item.id),
+    ["msg_abandoned", "msg_answer"],
+  );
   assert.deepEqual(snap.context.closedItemIds, ["msg_abandoned"]);
   assert.equal(textOf(snap.context.turn?.items[0]), "half");
 });

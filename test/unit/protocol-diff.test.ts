@@ -20,7 +20,10 @@ function runDiff(...args: string[]): string {
 
 test("npm run protocol:diff -- schema/oldest schema prints what the library reports for the committed bundles", () => {
   const printed = runDiff("--", "schema/oldest", "schema");
-  assert.equal(printed, formatDiff(diffBundles(read("schema/oldest"), read("schema")), version("schema/oldest"), version("schema")));
+  assert.equal(
+    printed,
+    formatDiff(diffBundles(read("schema/oldest"), read("schema")), version("schema/oldest"), version("schema")),
+  );
   assert.match(printed, /^Protocol changes from codex-cli \S+ to codex-cli \S+$/m);
 });
 
@@ -50,7 +53,10 @@ test("the diff of 0.169.0 → 0.171.0 lists the changes issue 11 measured by han
 test("CHANGELOG.md records the diff of the committed bundles, verbatim", () => {
   const printed = runDiff("schema/oldest", "schema");
   const changelog = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8");
-  assert.ok(changelog.includes(printed.trimEnd()), "run `npm run protocol:diff -- schema/oldest schema` and put its output in CHANGELOG.md");
+  assert.ok(
+    changelog.includes(printed.trimEnd()),
+    "run `npm run protocol:diff -- schema/oldest schema` and put its output in CHANGELOG.md",
+  );
 });
 
 test("the diff of a bundle with itself is empty, and removals and changed params are reported", () => {
@@ -84,8 +90,13 @@ test("the diff of a bundle with itself is empty, and removals and changed params
 
 test("protocol:diff refuses a wrong call with its usage and exit code 2", () => {
   assert.throws(
-    () => execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/protocol-diff.ts"), "schema"], { cwd: ROOT, stdio: "pipe" }),
-    (error: { status?: number; stderr?: Buffer }) => error.status === 2 && /needs two bundles/.test(String(error.stderr)),
+    () =>
+      execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/protocol-diff.ts"), "schema"], {
+        cwd: ROOT,
+        stdio: "pipe",
+      }),
+    (error: { status?: number; stderr?: Buffer }) =>
+      error.status === 2 && /needs two bundles/.test(String(error.stderr)),
   );
 });
 

@@ -30,19 +30,34 @@ for (const [restart, pattern] of [
   [{ backoff: { delay: 1 } }, /`restart.backoff.delay` is not a backoff option/],
 ] as const) {
   test(`a bad restart option (${JSON.stringify(restart)}) is an InvalidInputError at construction, naming it`, () => {
-    assert.throws(() => new AsyncCodex({ restart: restart as never }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError);
-      assert.match(error.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => new AsyncCodex({ restart: restart as never }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
   });
 }
 
 test("the backoff grows by the factor up to maxMs, and the jitter moves it at most that fraction either way", () => {
   const policy = resolveRestartPolicy({ backoff: { initialMs: 100, maxMs: 1_000, factor: 3, jitter: 0 } })!;
-  assert.deepEqual([1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(policy, attempt)), [100, 300, 900, 1_000, 1_000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(policy, attempt)),
+    [100, 300, 900, 1_000, 1_000],
+  );
   const jittered = resolveRestartPolicy({ backoff: { initialMs: 1_000, jitter: 0.2 } })!;
-  assert.equal(backoffDelayMs(jittered, 1, () => 0), 800);
-  assert.equal(backoffDelayMs(jittered, 1, () => 0.5), 1_000);
-  assert.equal(backoffDelayMs(jittered, 1, () => 0.999_999), 1_200);
+  assert.equal(
+    backoffDelayMs(jittered, 1, () => 0),
+    800,
+  );
+  assert.equal(
+    backoffDelayMs(jittered, 1, () => 0.5),
+    1_000,
+  );
+  assert.equal(
+    backoffDelayMs(jittered, 1, () => 0.999_999),
+    1_200,
+  );
 });

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
-import { RETRY_ON_OVERLOAD_DEFAULTS, retryOnOverload, type RetryOnOverloadOptions } from "../../src/client/retry-on-overload.js";
+import {
+  RETRY_ON_OVERLOAD_DEFAULTS,
+  retryOnOverload,
+  type RetryOnOverloadOptions,
+} from "../../src/client/retry-on-overload.js";
 import {
   InvalidInputError,
   InvalidParamsError,
@@ -104,7 +108,10 @@ describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, (
   });
 
   test("the defaults are the Python SDK's: 3 attempts, 250 ms doubling to a 2 s cap, jitter 0.2", () => {
-    assert.deepEqual({ ...RETRY_ON_OVERLOAD_DEFAULTS }, { attempts: 3, initialDelayMs: 250, maxDelayMs: 2_000, jitter: 0.2 });
+    assert.deepEqual(
+      { ...RETRY_ON_OVERLOAD_DEFAULTS },
+      { attempts: 3, initialDelayMs: 250, maxDelayMs: 2_000, jitter: 0.2 },
+    );
   });
 
   test("waits double up to maxDelayMs, and jitter scales them by a factor in [0.8, 1.2]", async (t) => {
@@ -159,7 +166,10 @@ describe("retryOnOverload: running out of attempts", { timeout: 10_000 }, () => 
     assert.equal(error.code, -32001);
     assert.equal(error.rpcMessage, OVERLOADED.message);
     assert.equal(error.method, "thread/list");
-    assert.match(error.message, /^thread\/list: retryOnOverload gave up after 3 attempts: the server was still overloaded/);
+    assert.match(
+      error.message,
+      /^thread\/list: retryOnOverload gave up after 3 attempts: the server was still overloaded/,
+    );
     assert.match(error.message, /`attempts`/);
   });
 
@@ -187,7 +197,11 @@ describe("retryOnOverload: what is not retried", { timeout: 10_000 }, () => {
   const cases: ReadonlyArray<{ name: string; make: () => unknown }> = [
     {
       name: "an InvalidParamsError",
-      make: () => mapJsonRpcError({ code: -32602, message: "Invalid request: missing field `threadId`" }, { method: "thread/read" }),
+      make: () =>
+        mapJsonRpcError(
+          { code: -32602, message: "Invalid request: missing field `threadId`" },
+          { method: "thread/read" },
+        ),
     },
     { name: "a TypeError", make: () => new TypeError("Cannot read properties of undefined (reading 'id')") },
     { name: "a plain Error", make: () => new Error("boom") },

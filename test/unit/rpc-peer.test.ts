@@ -26,7 +26,11 @@ interface RawServer {
   send(message: object): void;
 }
 
-function connect(options: JsonRpcPeerOptions = {}): { peer: JsonRpcPeer; server: RawServer; diagnostics: ProtocolDiagnostic[] } {
+function connect(options: JsonRpcPeerOptions = {}): {
+  peer: JsonRpcPeer;
+  server: RawServer;
+  diagnostics: ProtocolDiagnostic[];
+} {
   const [clientSide, serverSide] = createMemoryTransportPair();
   const inbox: TransportMessage[] = [];
   const waiters: Array<(message: TransportMessage) => void> = [];
@@ -80,7 +84,10 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     const { peer, server } = connect();
     const call = peer.request("thread/read", { threadId: "t-9" });
     const { id } = await server.next();
-    server.send({ id, error: { code: -32600, message: "Invalid request: missing field `includeTurns`", data: { at: 1 } } });
+    server.send({
+      id,
+      error: { code: -32600, message: "Invalid request: missing field `includeTurns`", data: { at: 1 } },
+    });
     const error = (await rejection(call)) as JsonRpcError;
     assert.equal(error.constructor, JsonRpcError, "the peer maps nothing: what a code means is for the layer above");
     assert.equal(error.code, -32600);
@@ -118,7 +125,10 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     const error = await rejection(call);
     assert.ok(error instanceof ProtocolError);
     assert.equal(error.kind, "invalidResponse");
-    assert.deepEqual(diagnostics.map((d) => d.kind), ["invalidResponse"]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.kind),
+      ["invalidResponse"],
+    );
     await peer.close();
   });
 
@@ -161,7 +171,10 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     assert.equal(error.id, sent.id);
     server.send({ id: sent.id, result: {} });
     await delay(10);
-    assert.deepEqual(diagnostics.map((d) => d.kind), ["lateResponse"]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.kind),
+      ["lateResponse"],
+    );
     await peer.close();
   });
 
@@ -186,7 +199,10 @@ describe("JsonRpcPeer: calls", { timeout: 10_000 }, () => {
     for (const timeoutMs of [-1, 0, Number.NaN, 1.5, 2 ** 31]) {
       await assert.rejects(peer.request("x", {}, { timeoutMs }), InvalidInputError, `timeoutMs ${timeoutMs}`);
     }
-    await assert.rejects(peer.request("x", {}, { timeoutMs: -1 }), /`timeoutMs` must be a whole number of milliseconds from 1 to 2147483647 \(or Infinity\)/);
+    await assert.rejects(
+      peer.request("x", {}, { timeoutMs: -1 }),
+      /`timeoutMs` must be a whole number of milliseconds from 1 to 2147483647 \(or Infinity\)/,
+    );
     const error = await rejection(peer.request("thread/start", { big: 1n }));
     assert.ok(error instanceof InvalidInputError);
     assert.match(error.message, /params of thread\/start cannot be sent as JSON/);
@@ -219,7 +235,10 @@ describe("JsonRpcPeer: server requests and notifications", { timeout: 10_000 }, 
       id: 5,
       error: { code: -32601, message: "Method not found: no handler for item/tool/call" },
     });
-    assert.deepEqual(diagnostics.map((d) => d.kind), ["unhandledServerRequest"]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.kind),
+      ["unhandledServerRequest"],
+    );
     await peer.close();
   });
 
@@ -234,8 +253,14 @@ describe("JsonRpcPeer: server requests and notifications", { timeout: 10_000 }, 
     server.send({ id: 0, method: "a" });
     assert.deepEqual(await server.next(), { id: 0, error: { code: -32603, message: "store offline" } });
     server.send({ id: 1, method: "b" });
-    assert.deepEqual(await server.next(), { id: 1, error: { code: -32602, message: "bad decision", data: { field: "decision" } } });
-    assert.deepEqual(diagnostics.map((d) => d.kind), ["serverRequestFailed", "serverRequestFailed"]);
+    assert.deepEqual(await server.next(), {
+      id: 1,
+      error: { code: -32602, message: "bad decision", data: { field: "decision" } },
+    });
+    assert.deepEqual(
+      diagnostics.map((d) => d.kind),
+      ["serverRequestFailed", "serverRequestFailed"],
+    );
     const call = peer.request("still/working");
     server.send({ id: (await server.next()).id, result: 1 });
     assert.equal(await call, 1);
@@ -256,7 +281,10 @@ describe("JsonRpcPeer: server requests and notifications", { timeout: 10_000 }, 
       { method: "turn/started", params: { turn: { id: "u" } }, emittedAtMs: 17 },
       { method: "item/agentMessage/delta", params: { delta: "hi" }, emittedAtMs: 18 },
     ]);
-    assert.deepEqual(diagnostics.map((d) => d.kind), ["listenerFailed", "listenerFailed"]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.kind),
+      ["listenerFailed", "listenerFailed"],
+    );
     await peer.close();
   });
 
@@ -337,7 +365,10 @@ describe("JsonRpcPeer: closing", { timeout: 10_000 }, () => {
     const call = rejection(requestCodex(peer, "thread/goal/set", {}));
     server.send({
       id: (await server.next()).id,
-      error: { code: -32600, message: "Invalid request: unknown variant `thread/goal/set`, expected one of `initialize`, `thread/start`" },
+      error: {
+        code: -32600,
+        message: "Invalid request: unknown variant `thread/goal/set`, expected one of `initialize`, `thread/start`",
+      },
     });
     assert.ok((await call) instanceof MethodNotFoundError);
     await peer.close();

@@ -32,11 +32,15 @@ interface Target {
   readonly samples: { readonly valid: number; readonly mutated: number };
 }
 
-const bundle = JSON.parse(readFileSync(BUNDLE_PATH, "utf8")) as { definitions: Record<string, unknown> & { v2: Record<string, unknown> } };
+const bundle = JSON.parse(readFileSync(BUNDLE_PATH, "utf8")) as {
+  definitions: Record<string, unknown> & { v2: Record<string, unknown> };
+};
 const { definitions } = flattenBundle(bundle);
 
 function definitionPointer(name: string): string {
-  return Object.hasOwn(bundle.definitions, name) && name !== "v2" ? `#/definitions/${name}` : `#/definitions/v2/${name}`;
+  return Object.hasOwn(bundle.definitions, name) && name !== "v2"
+    ? `#/definitions/${name}`
+    : `#/definitions/v2/${name}`;
 }
 
 function methodTargets(): Target[] {
@@ -48,28 +52,47 @@ function methodTargets(): Target[] {
   ] as const;
   const samples = { valid: VALID_PER_TARGET, mutated: MUTATED_PER_TARGET };
   for (const { union, params, result } of unions) {
-    const arms = (definitions.get(union) as { oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[] }).oneOf;
+    const arms = (
+      definitions.get(union) as {
+        oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[];
+      }
+    ).oneOf;
     arms.forEach((arm, index) => {
       const method = arm.properties["method"]?.enum?.[0];
       const paramsSchema = arm.properties["params"];
       assert.ok(method !== undefined && paramsSchema !== undefined, `${union} arm ${index}`);
       const pointer = `${definitionPointer(union)}/oneOf/${index}/properties/params`;
-      targets.push({ label: `${union} ${method} params`, pointer, schema: paramsSchema as JsonSchema, ours: (v) => params(method, v), samples });
+      targets.push({
+        label: `${union} ${method} params`,
+        pointer,
+        schema: paramsSchema as JsonSchema,
+        ours: (v) => params(method, v),
+        samples,
+      });
       if (result !== undefined) {
         const name = resultName(union, method);
         const schema = definitions.get(name);
         assert.ok(schema !== undefined, `result ${name} of ${method}`);
-        targets.push({ label: `${union} ${method} result (${name})`, pointer: definitionPointer(name), schema, ours: (v) => result(method, v), samples });
+        targets.push({
+          label: `${union} ${method} result (${name})`,
+          pointer: definitionPointer(name),
+          schema,
+          ours: (v) => result(method, v),
+          samples,
+        });
       }
     });
   }
   return targets;
 }
 
-const definitionNames = new Map<unknown, string>(Object.entries(generatedDefinitions).map(([name, schema]) => [schema, name]));
+const definitionNames = new Map<unknown, string>(
+  Object.entries(generatedDefinitions).map(([name, schema]) => [schema, name]),
+);
 
 function resultName(union: string, method: string): string {
-  const table: Readonly<Record<string, { result: unknown }>> = union === "ClientRequest" ? clientRequests : serverRequests;
+  const table: Readonly<Record<string, { result: unknown }>> =
+    union === "ClientRequest" ? clientRequests : serverRequests;
   const name = Object.hasOwn(table, method) ? definitionNames.get(table[method]?.result) : undefined;
   assert.ok(name !== undefined, `the result of ${method} is not a named definition`);
   return name;
@@ -118,11 +141,16 @@ test("the compiled validators agree with Ajv on generated valid and invalid samp
           `${target.label}: Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, ours says ${actual.ok ? "valid" : `invalid (${actual.errors.join("; ")})`}: ${JSON.stringify(value).slice(0, 300)}`,
         );
       }
-      if (!actual.ok) assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
+      if (!actual.ok)
+        assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
     }
   }
-  t.diagnostic(`${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}`);
-  console.log(`schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`);
+  t.diagnostic(
+    `${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}`,
+  );
+  console.log(
+    `schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`,
+  );
   assert.ok(invalid > samples / 4, "the mutations make a good share of the samples invalid");
   assert.ok(samples - invalid > samples / 4, "a good share of the samples is valid");
   assert.deepEqual(disagreements.slice(0, 10), [], `${disagreements.length} disagreements with Ajv`);

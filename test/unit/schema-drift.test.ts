@@ -10,18 +10,27 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 test("regenerating from the committed bundles gives byte-identical src/schema/{,experimental/,oldest/}generated*.ts", () => {
   const out = mkdtempSync("/var/tmp/codex-schema-drift-");
   try {
-    execFileSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/generate-protocol.ts"), "--from-bundle", "--out", out], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    execFileSync(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "scripts/generate-protocol.ts"), "--from-bundle", "--out", out],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     for (const dir of ["", "experimental", "oldest"]) {
-      const files = readdirSync(join(out, dir)).filter((name) => name.endsWith(".ts")).sort();
+      const files = readdirSync(join(out, dir))
+        .filter((name) => name.endsWith(".ts"))
+        .sort();
       assert.deepEqual(files, ["generated-methods.ts", "generated.ts"]);
       for (const file of files) {
         const fresh = readFileSync(join(out, dir, file), "utf8");
         const committed = readFileSync(join(ROOT, "src/schema", dir, file), "utf8");
         const where = join("src/schema", dir, file);
-        assert.ok(fresh === committed, `${where} differs from what the generator makes of schema/: run \`npm run generate -- --from-bundle\``);
+        assert.ok(
+          fresh === committed,
+          `${where} differs from what the generator makes of schema/: run \`npm run generate -- --from-bundle\``,
+        );
       }
     }
   } finally {
@@ -47,5 +56,8 @@ test("the oldest bundle is the one the codex-oldest alias writes, and the peer r
   assert.ok(oldest, "devDependencies has codex-oldest: npm:@openai/codex@X.Y.Z");
   assert.equal(readFileSync(join(ROOT, "schema/oldest/VERSION"), "utf8"), `codex-cli ${oldest}\n`);
   assert.equal(manifest.peerDependencies["@openai/codex"], `>=${oldest}`);
-  assert.equal(readFileSync(join(ROOT, "schema/VERSION"), "utf8"), `codex-cli ${manifest.devDependencies["@openai/codex"]}\n`);
+  assert.equal(
+    readFileSync(join(ROOT, "schema/VERSION"), "utf8"),
+    `codex-cli ${manifest.devDependencies["@openai/codex"]}\n`,
+  );
 });

@@ -19,7 +19,9 @@ test("the emitted TypeScript types accept valid samples of every definition and 
   const ajv = new Ajv({ strict: false, logger: false, validateFormats: false });
   ajv.addSchema(bundle, "bundle");
   const pointer = (name: string): string =>
-    Object.hasOwn(bundle.definitions, name) && name !== "v2" ? `bundle#/definitions/${name}` : `bundle#/definitions/v2/${name}`;
+    Object.hasOwn(bundle.definitions, name) && name !== "v2"
+      ? `bundle#/definitions/${name}`
+      : `bundle#/definitions/v2/${name}`;
   const generator = new SampleGenerator(definitions, seededRandom(7), false);
   const lines: string[] = [
     `import type { ClientRequestParams, ServerNotificationParams, ServerRequestParams, Definitions } from ${JSON.stringify(join(ROOT, "src/schema/index.js"))};`,
@@ -41,7 +43,9 @@ test("the emitted TypeScript types accept valid samples of every definition and 
     ["ServerNotification", "ServerNotificationParams"],
   ] as const;
   for (const [union, params] of unions) {
-    const arms = (definitions.get(union) as { oneOf: { properties: Record<string, JsonSchema & { enum?: string[] }> }[] }).oneOf;
+    const arms = (
+      definitions.get(union) as { oneOf: { properties: Record<string, JsonSchema & { enum?: string[] }> }[] }
+    ).oneOf;
     arms.forEach((arm, index) => {
       const method = arm.properties["method"]?.enum?.[0];
       const schema = arm.properties["params"];

@@ -56,12 +56,18 @@ test("results that are not named after their params come from the hand-kept map"
   assert.equal(clientRequests["account/logout"].result, definitions.LogoutAccountResponse);
   assert.equal(clientRequests["modelProvider/default/set"].result, definitions.ConfigWriteResponse);
   assert.equal(clientRequests["thread/start"].result, definitions.ThreadStartResponse);
-  assert.equal(serverRequests["item/commandExecution/requestApproval"].result, definitions.CommandExecutionRequestApprovalResponse);
+  assert.equal(
+    serverRequests["item/commandExecution/requestApproval"].result,
+    definitions.CommandExecutionRequestApprovalResponse,
+  );
 });
 
 test("the protocol has every definition of the bundle (v2 flattened in), each a schema", () => {
   const names = Object.keys(definitions);
-  const expected = new Set([...Object.keys(BUNDLE.definitions).filter((name) => name !== "v2"), ...Object.keys(BUNDLE.definitions.v2)]);
+  const expected = new Set([
+    ...Object.keys(BUNDLE.definitions).filter((name) => name !== "v2"),
+    ...Object.keys(BUNDLE.definitions.v2),
+  ]);
   assert.deepEqual(new Set(names), expected);
   for (const name of names) assert.ok(IsSchema(definitions[name as keyof typeof definitions]), name);
 });
@@ -95,11 +101,25 @@ test("a failed check says where and what, discriminated-union arms that do not a
   };
   assert.deepEqual(checkServerNotification(notification.method, notification.params), { ok: true });
   const bad = { ...notification.params, item: { type: "plan", id: "i", text: 3 } };
-  assert.deepEqual(checkServerNotification("item/completed", bad), { ok: false, known: true, errors: ["/item/text: must be string"] });
-  const unknownKind = checkServerNotification("item/completed", { ...notification.params, item: { type: "hologram", id: "i" } });
+  assert.deepEqual(checkServerNotification("item/completed", bad), {
+    ok: false,
+    known: true,
+    errors: ["/item/text: must be string"],
+  });
+  const unknownKind = checkServerNotification("item/completed", {
+    ...notification.params,
+    item: { type: "hologram", id: "i" },
+  });
   assert.equal(unknownKind.ok, false);
   assert.match(unknownKind.ok ? "" : (unknownKind.errors[0] ?? ""), /^\/item\/type: must be one of "userMessage", /);
-  const many = checkDefinition("ThreadStartParams", { model: 1, cwd: 2, ephemeral: "x", sandbox: 4, personality: 5, config: 6 });
+  const many = checkDefinition("ThreadStartParams", {
+    model: 1,
+    cwd: 2,
+    ephemeral: "x",
+    sandbox: 4,
+    personality: 5,
+    config: 6,
+  });
   assert.equal(many.ok, false);
   assert.ok(!many.ok && many.errors.length <= 5 && many.errors.at(-1)?.startsWith("… and "), JSON.stringify(many));
 });

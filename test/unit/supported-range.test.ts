@@ -42,12 +42,19 @@ test("0.169.0's AgentMessageDisplay fails the pinned schema but fits the oldest 
   assert.deepEqual(checkOldestServerNotification("item/completed", params), { ok: true });
   const newer = olderShapeItem({ mode: "block", version: 1, reason: { kind: "cyber" } }).params;
   assert.deepEqual(checkServerNotification("item/completed", newer), { ok: true });
-  assert.equal(checkOldestServerNotification("item/completed", newer).ok, false, "the oldest schema alone would refuse 0.171.0's shape");
+  assert.equal(
+    checkOldestServerNotification("item/completed", newer).ok,
+    false,
+    "the oldest schema alone would refuse 0.171.0's shape",
+  );
 });
 
 test("a server below the range gets one diagnostic; an older shape is delivered without one; a broken message is delivered and named", async () => {
   const server = new FakeAppServer();
-  server.initializeResult = { ...(server.initializeResult as object), userAgent: "codex_cli_rs/0.160.0 (Linux; x86_64)" };
+  server.initializeResult = {
+    ...(server.initializeResult as object),
+    userAgent: "codex_cli_rs/0.160.0 (Linux; x86_64)",
+  };
   const diagnostics: ClientDiagnostic[] = [];
   const notifications: string[] = [];
   await using codex = new AsyncCodex({ transport: server.transport });
@@ -63,14 +70,18 @@ test("a server below the range gets one diagnostic; an older shape is delivered 
 
   server.notify(olderShapeItem({ action: "hide" }));
   server.notify(olderShapeItem({ mode: "hide", version: 1, replacement: { kind: "wellbeingPromptHelpline" } }));
-  server.notify({ method: "item/completed", params: { threadId: "thr_1", turnId: "turn_1", completedAtMs: "late", item: agentMessage("m", "x") } });
+  server.notify({
+    method: "item/completed",
+    params: { threadId: "thr_1", turnId: "turn_1", completedAtMs: "late", item: agentMessage("m", "x") },
+  });
   // Diagnostics come in the order the notifications did: once the broken one's is here, an older shape's
   // diagnostic, had there been one, would be here too.
   await within(
     5_000,
     "the diagnostic of the broken notification",
     (async () => {
-      while (!diagnostics.some((d) => d.message.includes("completedAtMs"))) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (!diagnostics.some((d) => d.message.includes("completedAtMs")))
+        await new Promise((resolve) => setTimeout(resolve, 5));
     })(),
   );
   assert.equal(notifications.length, 3, "every message is delivered");
@@ -94,5 +105,8 @@ test("a server request whose params fit neither schema is declined, and the diag
   assert.equal(handled, 0, "the handler never sees params that fit no schema");
   const failed = diagnostics.filter((d) => d.kind === "serverRequestFailed");
   assert.equal(failed.length, 1);
-  assert.match(failed[0]?.message ?? "", /^server request item\/commandExecution\/requestApproval \(id \S+\): its params from codex 9\.8\.7 do not fit the schema \(\/startedAtMs: must be integer/);
+  assert.match(
+    failed[0]?.message ?? "",
+    /^server request item\/commandExecution\/requestApproval \(id \S+\): its params from codex 9\.8\.7 do not fit the schema \(\/startedAtMs: must be integer/,
+  );
 });

@@ -9,18 +9,30 @@ describe("the sync client's config is checked before anything starts", () => {
     test(`\`${key}\` (a function the worker would call) is refused, naming it and AsyncCodex`, () => {
       assert.throws(
         () => checkCodexConfig({ [key]: () => {} } as never),
-        (error: unknown) => error instanceof InvalidInputError && error.message.includes(`\`${key}\``) && error.message.includes("AsyncCodex"),
+        (error: unknown) =>
+          error instanceof InvalidInputError &&
+          error.message.includes(`\`${key}\``) &&
+          error.message.includes("AsyncCodex"),
       );
     });
   }
 
   test("the async config's own checks apply (a negative timeout names the option)", () => {
-    assert.throws(() => checkCodexConfig({ requestTimeoutMs: -1 }), /`requestTimeoutMs` must be a whole number of milliseconds/);
-    assert.throws(() => checkCodexConfig({ turnTimeoutMs: 0 }), /`turnTimeoutMs` must be a whole number of milliseconds/);
-    assert.throws(() => checkCodexConfig({ retry: { onRetry: () => {} } }), /`retry.onRetry` is not supported by the synchronous Codex/);
+    assert.throws(
+      () => checkCodexConfig({ requestTimeoutMs: -1 }),
+      /`requestTimeoutMs` must be a whole number of milliseconds/,
+    );
+    assert.throws(
+      () => checkCodexConfig({ turnTimeoutMs: 0 }),
+      /`turnTimeoutMs` must be a whole number of milliseconds/,
+    );
+    assert.throws(
+      () => checkCodexConfig({ retry: { onRetry: () => {} } }),
+      /`retry.onRetry` is not supported by the synchronous Codex/,
+    );
   });
 
-  test("approvalHandler is accepted; the old onDiagnostic option is refused with a pointer to codex.on(\"diagnostic\")", () => {
+  test('approvalHandler is accepted; the old onDiagnostic option is refused with a pointer to codex.on("diagnostic")', () => {
     assert.doesNotThrow(() => checkCodexConfig({ approvalHandler: declineAll }));
     assert.throws(() => checkCodexConfig({ onDiagnostic: () => {} } as never), /codex\.on\("diagnostic"/);
   });
@@ -33,12 +45,16 @@ describe("the sync client's config is checked before anything starts", () => {
   });
 
   test("the app-server's environment is the caller's with the config's over it; variables only the worker has are removed", () => {
-    const wire = { ...toWireConfig({ env: { MINE: "yes", HOME: undefined } }), callerEnv: { PATH: "/bin", HOME: "/home/me" } };
+    const wire = {
+      ...toWireConfig({ env: { MINE: "yes", HOME: undefined } }),
+      callerEnv: { PATH: "/bin", HOME: "/home/me" },
+    };
     const env = workerSideEnv(wire);
     assert.equal(env.PATH, "/bin");
     assert.equal(env.MINE, "yes");
     assert.equal(env.HOME, undefined);
     assert.ok("HOME" in env, "HOME is set to undefined, so that it is removed from the worker's environment");
-    for (const key of Object.keys(process.env).filter((k) => k !== "PATH" && k !== "HOME")) assert.equal(env[key], undefined);
+    for (const key of Object.keys(process.env).filter((k) => k !== "PATH" && k !== "HOME"))
+      assert.equal(env[key], undefined);
   });
 });

@@ -44,7 +44,10 @@ describe("the worker's relay holds server requests for the caller's approval han
     assert.equal(await first, undefined);
     const second = relay.handler(approval("thread-1"));
     relay.answer(relay.take()!.key, { kind: "failed", error: toWire(new AppServerError("handler exploded")) });
-    await assert.rejects(Promise.resolve(second), (error: unknown) => error instanceof AppServerError && error.message === "handler exploded");
+    await assert.rejects(
+      Promise.resolve(second),
+      (error: unknown) => error instanceof AppServerError && error.message === "handler exploded",
+    );
   });
 
   test("a thread's own forwarding covers that thread only", async () => {

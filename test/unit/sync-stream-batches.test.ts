@@ -5,7 +5,8 @@ import { NotificationQueue } from "../../src/client/notification-queue.js";
 import type { Notification } from "../../src/schema/index.js";
 import { StreamBatches } from "../../src/sync/stream-batches.js";
 
-const delta = (text: string) => ({ method: "item/agentMessage/delta", params: { delta: text } }) as unknown as Notification;
+const delta = (text: string) =>
+  ({ method: "item/agentMessage/delta", params: { delta: text } }) as unknown as Notification;
 const completed = { method: "turn/completed", params: {} } as unknown as Notification;
 
 describe("a sync stream step carries every notification already waiting", { timeout: 5_000 }, () => {
@@ -17,7 +18,10 @@ describe("a sync stream step carries every notification already waiting", { time
     queue.push(completed);
     queue.end();
     const batch = await batches.take();
-    assert.deepEqual(batch.notifications.map((n) => n.method), ["item/agentMessage/delta", "item/agentMessage/delta", "turn/completed"]);
+    assert.deepEqual(
+      batch.notifications.map((n) => n.method),
+      ["item/agentMessage/delta", "item/agentMessage/delta", "turn/completed"],
+    );
     assert.equal(batch.done, true);
     assert.deepEqual(await batches.take(), { notifications: [], done: true });
   });

@@ -29,12 +29,23 @@ function across(error: unknown): unknown {
   return fromWire(structuredClone(toWire(error)), new Error("caller").stack);
 }
 
-const TURN = { id: "turn-1", items: [], status: "failed", error: { message: "the model is on fire" } } as unknown as Turn;
+const TURN = {
+  id: "turn-1",
+  items: [],
+  status: "failed",
+  error: { message: "the model is on fire" },
+} as unknown as Turn;
 
 const SAMPLES: ReadonlyArray<Error> = [
   new AppServerError("plain"),
-  mapJsonRpcError({ code: -32600, message: "Invalid request: missing field `threadId`", data: { field: "threadId" } }, { method: "thread/read", params: {} }),
-  mapJsonRpcError({ code: -32600, message: "thread not found: abc" }, { method: "thread/resume", params: { threadId: "abc" } }),
+  mapJsonRpcError(
+    { code: -32600, message: "Invalid request: missing field `threadId`", data: { field: "threadId" } },
+    { method: "thread/read", params: {} },
+  ),
+  mapJsonRpcError(
+    { code: -32600, message: "thread not found: abc" },
+    { method: "thread/resume", params: { threadId: "abc" } },
+  ),
   mapJsonRpcError({ code: -32601, message: "no such method" }, { method: "foo/bar" }),
   mapJsonRpcError({ code: -32700, message: "parse error" }),
   mapJsonRpcError({ code: -32603, message: "internal" }, { method: "thread/start" }),
@@ -42,14 +53,24 @@ const SAMPLES: ReadonlyArray<Error> = [
   mapJsonRpcError({ code: -32001, message: "retry limit reached" }, { method: "turn/start" }),
   mapJsonRpcError({ code: -32050, message: "server-defined" }, { method: "thread/list" }),
   new JsonRpcError(-1, "odd code", [1, 2]),
-  TransportClosedError.from({ reason: "exited", exitCode: 3, signal: null, stderrTail: "panic: boom\n" }, { method: "thread/start", id: 4, sent: true }),
+  TransportClosedError.from(
+    { reason: "exited", exitCode: 3, signal: null, stderrTail: "panic: boom\n" },
+    { method: "thread/start", id: 4, sent: true },
+  ),
   new RequestTimeoutError("thread/list", 7, 1_000),
   new RequestAbortedError("thread/list", 8),
   new ProtocolError("bad answer", { kind: "invalidResponse", method: "initialize" }),
   new InvalidInputError("input is empty"),
   new BinaryNotFoundError("no codex", { path: "/nowhere/codex" }),
   new ConnectError("token refused", { failure: "unauthorized", endpoint: "ws://127.0.0.1:4500", httpStatus: 401 }),
-  TransportClosedError.from({ reason: "exited", exitCode: null, signal: null, stderrTail: "", endpoint: "unix:///run/codex.sock", closeCode: 1006 }),
+  TransportClosedError.from({
+    reason: "exited",
+    exitCode: null,
+    signal: null,
+    stderrTail: "",
+    endpoint: "unix:///run/codex.sock",
+    closeCode: 1006,
+  }),
   new TurnFailedError("thread-1", TURN),
   new TurnNotRunningError("turn ended", { threadId: "thread-1", turnId: "turn-1" }),
   new TurnLostError("turn lost", {
@@ -59,7 +80,13 @@ const SAMPLES: ReadonlyArray<Error> = [
     items: [{ type: "agentMessage", id: "msg-1", text: "half a sent" } as never],
     serverTurn: { ...TURN, status: "interrupted" },
   }),
-  new RestartsExhaustedError([new Error("lost"), new TransportClosedError("exited at once", { reason: "exited", exitCode: 1, stderrTail: "boom" })], 1),
+  new RestartsExhaustedError(
+    [
+      new Error("lost"),
+      new TransportClosedError("exited at once", { reason: "exited", exitCode: 1, stderrTail: "boom" }),
+    ],
+    1,
+  ),
   new ThreadLostError("thread-2"),
 ];
 
@@ -68,8 +95,15 @@ describe("errors keep their class, message and fields across the sync bridge", (
     test(`${original.name}: instanceof holds for its class and every parent, and its fields are intact`, () => {
       const rebuilt = across(original) as Error;
       assert.equal(Object.getPrototypeOf(rebuilt), Object.getPrototypeOf(original));
-      for (let proto = Object.getPrototypeOf(original); proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-        assert.ok(rebuilt instanceof (proto.constructor as abstract new () => unknown), `not an instance of ${proto.constructor.name}`);
+      for (
+        let proto = Object.getPrototypeOf(original);
+        proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto)
+      ) {
+        assert.ok(
+          rebuilt instanceof (proto.constructor as abstract new () => unknown),
+          `not an instance of ${proto.constructor.name}`,
+        );
       }
       assert.equal(rebuilt.message, original.message);
       assert.equal(rebuilt.name, original.name);
@@ -77,7 +111,11 @@ describe("errors keep their class, message and fields across the sync bridge", (
       const { causes: originalCauses, ...originalFields } = original as Error & { causes?: Error[] };
       assert.deepEqual(rebuiltFields, originalFields);
       const shape = (error: Error) => [Object.getPrototypeOf(error), error.message, { ...error }];
-      assert.deepEqual(rebuiltCauses?.map(shape), originalCauses?.map(shape), "a list of errors (causes) keeps each one's class and fields");
+      assert.deepEqual(
+        rebuiltCauses?.map(shape),
+        originalCauses?.map(shape),
+        "a list of errors (causes) keeps each one's class and fields",
+      );
       assert.match(rebuilt.stack ?? "", /called from/);
     });
   }
@@ -108,7 +146,9 @@ describe("errors keep their class, message and fields across the sync bridge", (
   });
 
   test("a cause crosses too, as its own class", () => {
-    const original = new AppServerError("outer", { cause: new TransportClosedError("inner", { reason: "failed", exitCode: 1 }) });
+    const original = new AppServerError("outer", {
+      cause: new TransportClosedError("inner", { reason: "failed", exitCode: 1 }),
+    });
     const rebuilt = across(original) as AppServerError;
     assert.ok(rebuilt.cause instanceof TransportClosedError);
     assert.equal((rebuilt.cause as TransportClosedError).exitCode, 1);
@@ -117,7 +157,9 @@ describe("errors keep their class, message and fields across the sync bridge", (
 
   test("built-in errors and AbortSignal's DOMExceptions keep their class and name", () => {
     assert.ok(across(new TypeError("nope")) instanceof TypeError);
-    const timeout = across(new DOMException("The operation was aborted due to timeout", "TimeoutError")) as DOMException;
+    const timeout = across(
+      new DOMException("The operation was aborted due to timeout", "TimeoutError"),
+    ) as DOMException;
     assert.ok(timeout instanceof DOMException);
     assert.equal(timeout.name, "TimeoutError");
   });

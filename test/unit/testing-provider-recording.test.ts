@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createScriptedProvider, DEFAULT_MAX_RECORDED_REQUESTS, type ScriptedProvider } from "../../src/testing/index.js";
+import {
+  createScriptedProvider,
+  DEFAULT_MAX_RECORDED_REQUESTS,
+  type ScriptedProvider,
+} from "../../src/testing/index.js";
 
 /** What codex sends on each model call is large (instructions, tools, history): this stands for it. */
 const BODY = JSON.stringify({ model: "m", input: [{ type: "message", role: "user", content: "x".repeat(16 * 1024) }] });
@@ -40,7 +44,10 @@ describe("ScriptedProvider keeps a bounded recording", () => {
     assert.equal((await provider.waitForRequest(7, { path: null })).path, "/v1/models");
     await assert.rejects(provider.waitForRequest(4), (error: Error) => {
       assert.ok(error instanceof RangeError);
-      assert.match(error.message, /request #4 to \/v1\/responses was forgotten: the provider keeps the last 3 requests \(raise `maxRecordedRequests`/);
+      assert.match(
+        error.message,
+        /request #4 to \/v1\/responses was forgotten: the provider keeps the last 3 requests \(raise `maxRecordedRequests`/,
+      );
       return true;
     });
     const eighth = provider.waitForRequest(8, { path: null, timeoutMs: 5_000 });

@@ -27,26 +27,29 @@ after(async () => {
 
 describe("appServerArgv", () => {
   test("puts each config override as --config <entry> before app-server --listen stdio://", () => {
-    assert.deepEqual(appServerArgv({ codexBin: nativeBin, configOverrides: ['model="o3"', "features.plugins=false"] }), [
-      nativeBin,
-      "--config",
-      'model="o3"',
-      "--config",
-      "features.plugins=false",
-      "app-server",
-      "--listen",
-      "stdio://",
-    ]);
+    assert.deepEqual(
+      appServerArgv({ codexBin: nativeBin, configOverrides: ['model="o3"', "features.plugins=false"] }),
+      [nativeBin, "--config", 'model="o3"', "--config", "features.plugins=false", "app-server", "--listen", "stdio://"],
+    );
     assert.deepEqual(appServerArgv({ codexBin: nativeBin }), [nativeBin, "app-server", "--listen", "stdio://"]);
   });
 
   test("runs a .js codexBin (the npm wrapper) with this Node", () => {
-    assert.deepEqual(appServerArgv({ codexBin: wrapper }), [process.execPath, wrapper, "app-server", "--listen", "stdio://"]);
+    assert.deepEqual(appServerArgv({ codexBin: wrapper }), [
+      process.execPath,
+      wrapper,
+      "app-server",
+      "--listen",
+      "stdio://",
+    ]);
   });
 
   test("uses launchArgsOverride verbatim, ignoring codexBin and configOverrides", () => {
     const override = ["/opt/codex", "--config", "a=1", "app-server", "--listen", "stdio://", "--x"];
-    assert.deepEqual(appServerArgv({ launchArgsOverride: override, codexBin: "/nope", configOverrides: ["b=2"] }), override);
+    assert.deepEqual(
+      appServerArgv({ launchArgsOverride: override, codexBin: "/nope", configOverrides: ["b=2"] }),
+      override,
+    );
     assert.throws(() => appServerArgv({ launchArgsOverride: [] }), InvalidInputError);
   });
 
@@ -54,7 +57,8 @@ describe("appServerArgv", () => {
     const missing = join(dir, "missing-codex");
     assert.throws(
       () => appServerArgv({ codexBin: missing }),
-      (error: unknown) => error instanceof BinaryNotFoundError && error.path === missing && error.message.includes(missing),
+      (error: unknown) =>
+        error instanceof BinaryNotFoundError && error.path === missing && error.message.includes(missing),
     );
   });
 
@@ -69,7 +73,9 @@ describe("appServerArgv", () => {
       assert.throws(
         () => appServerArgv(),
         (error: unknown) =>
-          error instanceof BinaryNotFoundError && error.path === missing && error.message.includes("CODEX_APP_SERVER_BIN"),
+          error instanceof BinaryNotFoundError &&
+          error.path === missing &&
+          error.message.includes("CODEX_APP_SERVER_BIN"),
       );
     } finally {
       if (saved === undefined) delete process.env["CODEX_APP_SERVER_BIN"];

@@ -19,7 +19,13 @@ describe("endpoints", () => {
         parseEndpoint("unix:///var/tmp/codex%20home/app.sock").label,
         parseEndpoint("daemon").kind,
       ],
-      ["ws://127.0.0.1:4500", "ws://127.0.0.1:4500/codex", "wss://build.example/app", "unix:///var/tmp/codex home/app.sock", "daemon"],
+      [
+        "ws://127.0.0.1:4500",
+        "ws://127.0.0.1:4500/codex",
+        "wss://build.example/app",
+        "unix:///var/tmp/codex home/app.sock",
+        "daemon",
+      ],
     );
     const unix = parseEndpoint("unix:///run/codex.sock");
     assert.ok(unix.kind === "unix" && unix.path === "/run/codex.sock");
@@ -34,40 +40,71 @@ describe("endpoints", () => {
       ["", /non-empty/],
       ["127.0.0.1:4500", /scheme "127.0.0.1:"|not a URL/],
     ] as const) {
-      assert.throws(() => parseEndpoint(value), (error: unknown) => error instanceof InvalidInputError && said.test(error.message), value);
+      assert.throws(
+        () => parseEndpoint(value),
+        (error: unknown) => error instanceof InvalidInputError && said.test(error.message),
+        value,
+      );
     }
   });
 
   it("the daemon's socket is CODEX_HOME/app-server-control/app-server-control.sock", () => {
-    assert.equal(daemonSocketPath({ CODEX_HOME: "/var/tmp/h" }), "/var/tmp/h/app-server-control/app-server-control.sock");
+    assert.equal(
+      daemonSocketPath({ CODEX_HOME: "/var/tmp/h" }),
+      "/var/tmp/h/app-server-control/app-server-control.sock",
+    );
   });
 });
 
 describe("bearer tokens", () => {
   it("signBearerToken makes an HS256 JWT that an independent verifier (jose) accepts with the issuer, audience and expiry", async () => {
     const nowMs = Date.now();
-    const token = signBearerToken({ secret: `  ${SECRET}\n`, issuer: "ci", audience: "codex", subject: "bot", expiresInS: 120, nowMs });
+    const token = signBearerToken({
+      secret: `  ${SECRET}\n`,
+      issuer: "ci",
+      audience: "codex",
+      subject: "bot",
+      expiresInS: 120,
+      nowMs,
+    });
     assert.deepEqual(decodeProtectedHeader(token), { alg: "HS256", typ: "JWT" });
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), { issuer: "ci", audience: "codex", algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), {
+      issuer: "ci",
+      audience: "codex",
+      algorithms: ["HS256"],
+    });
     assert.equal(payload.sub, "bot");
     assert.equal(payload.exp, Math.floor(nowMs / 1000) + 120);
     await assert.rejects(jwtVerify(token, new TextEncoder().encode(`${SECRET}x`)), /signature verification failed/);
-    await assert.rejects(jwtVerify(token, new TextEncoder().encode(SECRET), { audience: "other" }), /unexpected "aud" claim value/);
+    await assert.rejects(
+      jwtVerify(token, new TextEncoder().encode(SECRET), { audience: "other" }),
+      /unexpected "aud" claim value/,
+    );
     const expired = signBearerToken({ secret: SECRET, expiresInS: 1, nowMs: nowMs - 60_000 });
     await assert.rejects(jwtVerify(expired, new TextEncoder().encode(SECRET)), /"exp" claim timestamp check failed/);
   });
 
   it("a secret under 32 bytes or a bad expiry is refused without quoting the secret", () => {
-    assert.throws(() => signBearerToken({ secret: "short-secret-hunter2" }), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError && /under 32 bytes/.test(error.message) && !error.message.includes("hunter2"));
-      return true;
-    });
+    assert.throws(
+      () => signBearerToken({ secret: "short-secret-hunter2" }),
+      (error: unknown) => {
+        assert.ok(
+          error instanceof InvalidInputError &&
+            /under 32 bytes/.test(error.message) &&
+            !error.message.includes("hunter2"),
+        );
+        return true;
+      },
+    );
     assert.throws(() => signBearerToken({ secret: SECRET, expiresInS: 0 }), /expiresInS/);
   });
 
   it("authorizationFor sends `Bearer <token>` (trimmed), a signed JWT for bearer, nothing without credentials", () => {
     assert.equal(authorizationFor({ url: "ws://h:1", token: " abc \n" }), "Bearer abc");
-    assert.match(authorizationFor({ url: "ws://h:1", bearer: { secret: SECRET } }) ?? "", /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.match(
+      authorizationFor({ url: "ws://h:1", bearer: { secret: SECRET } }) ?? "",
+      /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/,
+    );
     assert.equal(authorizationFor({ url: "ws://h:1" }), undefined);
   });
 });
@@ -83,11 +120,14 @@ describe("config errors never echo a value that may be a secret", () => {
       { connect: { url: "ws://127.0.0.1:1", token: secret, bearer: { secret } } },
       { connect: `ftp://${secret}@host` },
     ]) {
-      assert.throws(() => checkConfig(config as never), (error: unknown) => {
-        assert.ok(error instanceof InvalidInputError, String(error));
-        assert.ok(!error.message.includes("hunter2"), error.message);
-        return true;
-      });
+      assert.throws(
+        () => checkConfig(config as never),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidInputError, String(error));
+          assert.ok(!error.message.includes("hunter2"), error.message);
+          return true;
+        },
+      );
     }
     assert.throws(() => checkConfig({ maxLineBytes: -5 }), /`maxLineBytes` must be a positive number, got -5/);
   });

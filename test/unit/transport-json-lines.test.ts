@@ -18,9 +18,14 @@ function reader(maxLineBytes?: number): [JsonLinesReader, TransportMessage[], Tr
 describe("JsonLinesReader", () => {
   test("turns lines into messages and everything else into diagnostics, and reads on", () => {
     const [read, messages, diagnostics] = reader();
-    read.push(Buffer.from('{"id":1,"result":{}}\nnot json\n[1,2]\n42\nnull\n   \n{"method":"x","params":{},"emittedAtMs":5}\n'));
+    read.push(
+      Buffer.from('{"id":1,"result":{}}\nnot json\n[1,2]\n42\nnull\n   \n{"method":"x","params":{},"emittedAtMs":5}\n'),
+    );
     read.end();
-    assert.deepEqual(messages, [{ id: 1, result: {} }, { method: "x", params: {}, emittedAtMs: 5 }]);
+    assert.deepEqual(messages, [
+      { id: 1, result: {} },
+      { method: "x", params: {}, emittedAtMs: 5 },
+    ]);
     assert.deepEqual(
       diagnostics.map((d) => [d.kind, "excerpt" in d ? d.excerpt : ""]),
       [
@@ -48,7 +53,10 @@ describe("JsonLinesReader", () => {
       [undefined, "item/completed", 64],
       [undefined, undefined, 64],
     ]);
-    assert.match(diagnostics[0]!.message, /answer to request 12: 1\d\d bytes, over the 64-byte limit\. Raise `maxLineBytes`/);
+    assert.match(
+      diagnostics[0]!.message,
+      /answer to request 12: 1\d\d bytes, over the 64-byte limit\. Raise `maxLineBytes`/,
+    );
   });
 
   test("a last line without a newline is delivered if it parses, else reported as partial", () => {
@@ -59,7 +67,10 @@ describe("JsonLinesReader", () => {
     const [cut, , cutDiagnostics] = reader();
     cut.push(Buffer.from('{"id":1,"res'));
     cut.end();
-    assert.deepEqual(cutDiagnostics.map((d) => d.kind), ["partialLine"]);
+    assert.deepEqual(
+      cutDiagnostics.map((d) => d.kind),
+      ["partialLine"],
+    );
     assert.equal(diagnostics.length, 0);
   });
 

@@ -63,7 +63,10 @@ describe("LineDecoder", () => {
     const [decode, seen] = decoder(10);
     decode.push(Buffer.from("0123456789\n0123456789A\n"));
     assert.deepEqual(seen.lines, ["0123456789"]);
-    assert.deepEqual(seen.oversized.map(([bytes]) => bytes), [11]);
+    assert.deepEqual(
+      seen.oversized.map(([bytes]) => bytes),
+      [11],
+    );
   });
 
   test("reports what is left without a newline at the end, and nothing for trailing blanks", () => {
@@ -99,7 +102,8 @@ describe("LineDecoder", () => {
       { maxLineBytes: 64 * 1024 * 1024 },
     );
     const started = performance.now();
-    for (let offset = 0; offset < stream.length; offset += 65_536) decode.push(stream.subarray(offset, offset + 65_536));
+    for (let offset = 0; offset < stream.length; offset += 65_536)
+      decode.push(stream.subarray(offset, offset + 65_536));
     decode.end();
     const seconds = (performance.now() - started) / 1_000;
     assert.equal(count, 200_000);

@@ -7,8 +7,16 @@ import { createMemoryTransportPair } from "../../src/transport/memory-transport.
 import { StreamTransport } from "../../src/transport/stream-transport.js";
 import type { TransportCloseInfo, TransportListener, TransportMessage } from "../../src/transport/transport.js";
 
-function recorder(): TransportListener & { messages: TransportMessage[]; diagnostics: TransportDiagnostic[]; closes: TransportCloseInfo[] } {
-  const seen = { messages: [] as TransportMessage[], diagnostics: [] as TransportDiagnostic[], closes: [] as TransportCloseInfo[] };
+function recorder(): TransportListener & {
+  messages: TransportMessage[];
+  diagnostics: TransportDiagnostic[];
+  closes: TransportCloseInfo[];
+} {
+  const seen = {
+    messages: [] as TransportMessage[],
+    diagnostics: [] as TransportDiagnostic[],
+    closes: [] as TransportCloseInfo[],
+  };
   return {
     ...seen,
     message: (m) => seen.messages.push(m),
@@ -31,7 +39,10 @@ describe("StreamTransport", () => {
     transport.send({ id: 2, method: "thread/list", params: {} });
     await tick();
     assert.deepEqual(seen.messages, [{ id: 1, result: "ü" }]);
-    assert.deepEqual(seen.diagnostics.map((d) => d.kind), ["malformedLine"]);
+    assert.deepEqual(
+      seen.diagnostics.map((d) => d.kind),
+      ["malformedLine"],
+    );
     assert.equal(String(output.read()), '{"id":2,"method":"thread/list","params":{}}\n');
     input.end('{"method":"last"}');
     await tick();
@@ -65,8 +76,14 @@ describe("MemoryTransport pair", () => {
     await tick();
     assert.deepEqual(seenB.messages, [{ id: 1, params: { keep: 1 } }, { id: 2 }]);
     assert.deepEqual(seenA.messages, []);
-    assert.deepEqual(seenA.closes.map((c) => c.reason), ["closed"]);
-    assert.deepEqual(seenB.closes.map((c) => c.reason), ["exited"]);
+    assert.deepEqual(
+      seenA.closes.map((c) => c.reason),
+      ["closed"],
+    );
+    assert.deepEqual(
+      seenB.closes.map((c) => c.reason),
+      ["exited"],
+    );
     assert.throws(() => b.send({ id: 4 }), TransportClosedError);
   });
 });

@@ -1,4 +1,8 @@
-import { createOfflineEnvironment, type OfflineEnvironment, type OfflineEnvironmentOptions } from "../../../src/testing/offline-environment.js";
+import {
+  createOfflineEnvironment,
+  type OfflineEnvironment,
+  type OfflineEnvironmentOptions,
+} from "../../../src/testing/offline-environment.js";
 import { requestCodex } from "../../../src/client/rpc-error.js";
 import { JsonRpcPeer, type JsonRpcPeerOptions } from "../../../src/rpc/peer.js";
 import { StdioTransport } from "../../../src/transport/stdio-transport.js";
@@ -18,7 +22,11 @@ export async function startCodex(
   let transport: StdioTransport;
   try {
     const removed = Object.fromEntries(Object.keys(process.env).map((key) => [key, undefined]));
-    transport = await StdioTransport.start({ codexBin: offline.codexBin, cwd: offline.cwd, env: { ...removed, ...offline.env } });
+    transport = await StdioTransport.start({
+      codexBin: offline.codexBin,
+      cwd: offline.cwd,
+      env: { ...removed, ...offline.env },
+    });
   } catch (error) {
     await offline.close();
     throw error;
