@@ -76,10 +76,12 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
         ],
       }),
     );
+    const failures: unknown[] = [];
     try {
       const thread = await codex.threadStart({ approvalPolicy: "never", sandbox: "workspace-write" });
-      await thread.run("Run echo hi.");
-      await thread.run("Again.");
+      // A turn that fails (it could not reach the provider) is checked after the connections, which say why.
+      await thread.run("Run echo hi.").catch((error: unknown) => failures.push(error));
+      await thread.run("Again.").catch((error: unknown) => failures.push(error));
     } finally {
       await codex.close();
     }
@@ -91,6 +93,7 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
       (line) => !line.includes(`sin_port=htons(${offline.provider.port}), sin_addr=inet_addr("127.0.0.1")`),
     );
     assert.deepEqual(elsewhere, [], `connections to anything but the provider (127.0.0.1:${offline.provider.port})`);
+    assert.deepEqual(failures, [], "both turns completed through the provider");
   });
 
   it("passes arguments without a shell: a config entry full of shell metacharacters reaches codex as one literal argument", async () => {
