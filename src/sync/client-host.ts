@@ -5,7 +5,7 @@ import { AppServerError } from "../errors/app-server-error.js";
 import { connectTransport } from "../transport/connect.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
 import type { Transport } from "../transport/transport.js";
-import type { ClientNews, WireDiagnostic } from "./messages.js";
+import type { ClientNews, WireDiagnostic, WireRestartEvent } from "./messages.js";
 import { ServerRequestRelay } from "./server-request-relay.js";
 import { StreamBatches } from "./stream-batches.js";
 import { workerSideEnv, type WireConfig } from "./wire-config.js";
@@ -37,6 +37,8 @@ export class ClientHost {
   readonly #turns = new Map<string, HostedTurn>();
   #diagnostics: WireDiagnostic[] = [];
   #exitedPids: number[] = [];
+  #startedPids: number[] = [];
+  #restartEvents: WireRestartEvent[] = [];
   #pid: number | null = null;
 
   constructor(id: number, wire: WireConfig) {
@@ -57,6 +59,13 @@ export class ClientHost {
       this.#diagnostics.push({ ...rest, ...(error === undefined ? {} : { error: toWire(error) }) } as WireDiagnostic);
       if (this.#diagnostics.length > MAX_HELD_DIAGNOSTICS) this.#diagnostics.shift();
     });
+    for (const name of ["restarting", "restarted", "threadResumed", "turnLost"] as const) {
+      this.codex.on(name, ({ data }) => {
+        const cloneable = name === "restarting" ? { ...data, error: toWire((data as { error: unknown }).error) } : data;
+        this.#restartEvents.push({ name, data: toWire(cloneable) });
+        if (this.#restartEvents.length > MAX_HELD_DIAGNOSTICS) this.#restartEvents.shift();
+      });
+    }
   }
 
   /** The app-server's process id, once started. */
@@ -101,13 +110,17 @@ export class ClientHost {
 
   /** What the caller should learn with its next answer (and no longer holds here). */
   takeNews(): ClientNews | undefined {
-    if (this.#diagnostics.length === 0 && this.#exitedPids.length === 0) return undefined;
+    if (this.#diagnostics.length + this.#exitedPids.length + this.#startedPids.length + this.#restartEvents.length === 0) return undefined;
     const news: ClientNews = {
       ...(this.#diagnostics.length === 0 ? {} : { diagnostics: this.#diagnostics }),
       ...(this.#exitedPids.length === 0 ? {} : { exitedPids: this.#exitedPids }),
+      ...(this.#startedPids.length === 0 ? {} : { startedPids: this.#startedPids }),
+      ...(this.#restartEvents.length === 0 ? {} : { restartEvents: this.#restartEvents }),
     };
     this.#diagnostics = [];
     this.#exitedPids = [];
+    this.#startedPids = [];
+    this.#restartEvents = [];
     return news;
   }
 
@@ -126,6 +139,7 @@ export class ClientHost {
   #observe(transport: StdioTransport): Transport {
     this.#pid = transport.pid;
     const pid = transport.pid;
+    this.#startedPids.push(pid);
     return {
       listen: (listener) =>
         transport.listen({

@@ -23,7 +23,7 @@ import type {
 } from "./operations.js";
 import { DEFAULT_TURN_TIMEOUT_MS, REQUEST_MARGIN_MS } from "./timing.js";
 import { toWireConfig } from "./wire-config.js";
-import { fromWire, toWire } from "./wire-error.js";
+import { fromWire, toWire, type WireValue } from "./wire-error.js";
 
 /** How long the caller may wait for an operation in all, beyond which it gives up (the worker's own timers fire first). */
 export type Budget = { readonly timeoutMs: number } | "untilDone";
@@ -52,8 +52,8 @@ export class ClientLink {
   readonly #turns = new FinalizationRegistry<string>((turnId) => this.#releasedTurns.push(turnId));
   readonly #clientId: number;
   readonly #metadata: AppServerMetadata;
-  readonly #pid: number | null;
-  #releaseGuard: (() => void) | null = null;
+  /** The app-servers this client started (one per restart) that may still run, each guarded to die with this process. */
+  readonly #guards = new Map<number, () => void>();
   #closed = false;
 
   /** Starts the app-server in the worker and runs the handshake; on failure nothing is left running. */
@@ -67,8 +67,6 @@ export class ClientLink {
     }) as OpenedClient;
     this.#clientId = opened.clientId;
     this.#metadata = opened.metadata;
-    this.#pid = opened.pid;
-    if (opened.pid !== null) this.#releaseGuard = killOnExit(opened.pid, { signals: false });
   }
 
   /** What the app-server said in the handshake. */
@@ -135,8 +133,12 @@ export class ClientLink {
     this.#closed = true;
     const request: BridgeRequest = { kind: "invoke", clientId: this.#clientId, name: "close", args: [] };
     this.#drive(request, "close", { timeoutMs: this.#exitBudgetMs + REQUEST_MARGIN_MS });
-    this.#releaseGuard?.();
-    this.#releaseGuard = null;
+    for (const release of this.#guards.values()) release();
+    this.#guards.clear();
+  }
+
+  #guard(pid: number): void {
+    if (!this.#guards.has(pid)) this.#guards.set(pid, killOnExit(pid, { signals: false }));
   }
 
   #drive(request: BridgeRequest, what: string, budget: Budget): unknown {
@@ -199,15 +201,21 @@ export class ClientLink {
 
   #learn(news: ClientNews | undefined): void {
     if (news === undefined) return;
-    if (news.exitedPids?.includes(this.#pid ?? -1)) {
-      this.#releaseGuard?.();
-      this.#releaseGuard = null;
+    for (const pid of news.startedPids ?? []) this.#guard(pid);
+    for (const pid of news.exitedPids ?? []) {
+      this.#guards.get(pid)?.();
+      this.#guards.delete(pid);
     }
     for (const wire of news.diagnostics ?? []) {
       this.events.emit(
         "diagnostic",
         (wire.error === undefined ? wire : { ...wire, error: fromWire(wire.error) }) as ClientDiagnostic,
       );
+    }
+    for (const { name, data } of news.restartEvents ?? []) {
+      const rebuilt = fromWire(data) as Record<string, unknown>;
+      if (name === "restarting") rebuilt.error = fromWire(rebuilt.error as WireValue);
+      this.events.emit(name, rebuilt as never);
     }
   }
 }

@@ -80,9 +80,10 @@ export class Codex implements Disposable {
   }
 
   /**
-   * Listens to the client's events — `diagnostic`: what went wrong without failing a call — the same way as
-   * `AsyncCodex.on()`: the listener gets `{ name, data }`, and the returned function (also `Disposable`) removes
-   * it, as does aborting `signal`. Listeners run on this thread, when a call of this client returns.
+   * Listens to the client's events — `diagnostic`: what went wrong without failing a call; with the `restart`
+   * option `restarting`, `restarted`, `threadResumed` and `turnLost` — the same way as `AsyncCodex.on()`: the
+   * listener gets `{ name, data }`, and the returned function (also `Disposable`) removes it, as does aborting
+   * `signal`. Listeners run on this thread, when a call of this client returns.
    *
    * @example
    * ```ts

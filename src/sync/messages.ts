@@ -52,8 +52,18 @@ export type Outcome =
 /** What happened to a client since its last call, besides the outcome. */
 export interface ClientNews {
   readonly diagnostics?: readonly WireDiagnostic[] | undefined;
+  /** Restart events (`restarting`, `restarted`, `threadResumed`, `turnLost`), errors made cloneable. */
+  readonly restartEvents?: readonly WireRestartEvent[] | undefined;
+  /** App-server processes of this client that were started (the first, and one per restart). */
+  readonly startedPids?: readonly number[] | undefined;
   /** App-server processes of this client that have exited. */
   readonly exitedPids?: readonly number[] | undefined;
+}
+
+/** A restart event as it crosses: its name, and its data with every error made cloneable. */
+export interface WireRestartEvent {
+  readonly name: "restarting" | "restarted" | "threadResumed" | "turnLost";
+  readonly data: WireValue;
 }
 
 /** A diagnostic as it crosses: its `error` made cloneable. */
