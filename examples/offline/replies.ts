@@ -186,6 +186,13 @@ export const exampleScripts = {
       textReply("Hello from the same kind of server, over a unix socket.", { deltas: 3 }),
     ],
   },
+  "21-restarts": {
+    replies: [
+      textReply("Noted: the word is pelican."),
+      textReply("one two three four five six seven eight nine ten eleven twelve", { deltas: 12, deltaDelayMs: 100 }),
+      textReply("The word was pelican."),
+    ],
+  },
 } satisfies Record<string, ExampleScript>;
 
 /** The examples that have a scripted model. */

@@ -307,6 +307,19 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^unix socket: Hello from the same kind of server, over a unix socket\.$/m);
     },
   },
+  {
+    file: "examples/21-restarts.ts",
+    check: ({ stdout }) => {
+      assert.match(stdout, /^first: Noted: the word is pelican\.$/m);
+      assert.match(stdout, /^restarting: attempt 1 in \d+ ms$/m);
+      assert.match(stdout, /^restarted: after attempt 1$/m);
+      assert.match(stdout, /^threadResumed: our thread$/m);
+      assert.match(stdout, /^lost: \d+ item\(s\) seen; the server kept it as interrupted$/m);
+      assert.match(stdout, /^turn state: lost$/m);
+      assert.match(stdout, /^after: The word was pelican\.$/m);
+      assert.match(stdout, /^restarts: 2$/m);
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {
