@@ -19,7 +19,9 @@ await using codex = new AsyncCodex({
 });
 codex.on("restarting", ({ data }) => console.log(`restarting: attempt ${data.attempt} in ${data.delayMs} ms`));
 codex.on("restarted", ({ data }) => console.log(`restarted: after attempt ${data.attempt}`));
-codex.on("threadResumed", ({ data }) => console.log(`threadResumed: ${data.threadId === thread.id ? "our thread" : data.threadId}`));
+codex.on("threadResumed", ({ data }) =>
+  console.log(`threadResumed: ${data.threadId === thread.id ? "our thread" : data.threadId}`),
+);
 
 /** Plays the crash: SIGKILL to the app-server's process group, then waits until the client has noticed. */
 async function crash(): Promise<void> {
@@ -41,7 +43,9 @@ try {
   await handle.run();
 } catch (error) {
   if (!(error instanceof TurnLostError)) throw error;
-  console.log(`lost: ${error.items.length} item(s) seen; the server kept it as ${error.serverTurn?.status ?? "nothing"}`);
+  console.log(
+    `lost: ${error.items.length} item(s) seen; the server kept it as ${error.serverTurn?.status ?? "nothing"}`,
+  );
   console.log("turn state:", handle.actor.getSnapshot().value);
 }
 

@@ -61,7 +61,7 @@ export class ClientHost {
     });
     for (const name of ["restarting", "restarted", "threadResumed", "turnLost"] as const) {
       this.codex.on(name, ({ data }) => {
-        const cloneable = name === "restarting" ? { ...data, error: toWire((data as { error: unknown }).error) } : data;
+        const cloneable = name === "restarting" ? restartingOnWire(data as RestartingData) : data;
         this.#restartEvents.push({ name, data: toWire(cloneable) });
         if (this.#restartEvents.length > MAX_HELD_DIAGNOSTICS) this.#restartEvents.shift();
       });
@@ -110,7 +110,11 @@ export class ClientHost {
 
   /** What the caller should learn with its next answer (and no longer holds here). */
   takeNews(): ClientNews | undefined {
-    if (this.#diagnostics.length + this.#exitedPids.length + this.#startedPids.length + this.#restartEvents.length === 0) return undefined;
+    if (
+      this.#diagnostics.length + this.#exitedPids.length + this.#startedPids.length + this.#restartEvents.length ===
+      0
+    )
+      return undefined;
     const news: ClientNews = {
       ...(this.#diagnostics.length === 0 ? {} : { diagnostics: this.#diagnostics }),
       ...(this.#exitedPids.length === 0 ? {} : { exitedPids: this.#exitedPids }),
@@ -158,4 +162,15 @@ export class ClientHost {
       [Symbol.asyncDispose]: () => transport[Symbol.asyncDispose](),
     };
   }
+}
+
+interface RestartingData {
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: unknown;
+}
+
+/** A `restarting` event's data with its error made cloneable for the worker boundary. */
+function restartingOnWire({ attempt, delayMs, error }: RestartingData): object {
+  return { attempt, delayMs, error: toWire(error) };
 }

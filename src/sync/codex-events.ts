@@ -13,4 +13,7 @@ import type { CodexEventMap } from "../client/codex-events.js";
  * codex.on("diagnostic", ({ data }: { data: SyncCodexEventMap["diagnostic"] }) => console.warn(data.kind, data.message));
  * ```
  */
-export type SyncCodexEventMap = Pick<CodexEventMap, "diagnostic" | "restarting" | "restarted" | "threadResumed" | "turnLost">;
+export type SyncCodexEventMap = Pick<
+  CodexEventMap,
+  "diagnostic" | "restarting" | "restarted" | "threadResumed" | "turnLost"
+>;

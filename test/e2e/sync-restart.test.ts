@@ -79,7 +79,14 @@ describe("the synchronous Codex restarts a dead app-server", { timeout: 180_000 
     await delay(300);
     process.kill(-second, "SIGKILL");
     const lost = await next("lostTurn");
-    assert.deepEqual(lost, { step: "lostTurn", threw: true, isTurnLost: true, threadMatches: true, serverStatus: "interrupted", items: lost.items });
+    assert.deepEqual(lost, {
+      step: "lostTurn",
+      threw: true,
+      isTurnLost: true,
+      threadMatches: true,
+      serverStatus: "interrupted",
+      items: lost.items,
+    });
     assert.ok((lost.items as number) > 0, "the items seen so far came across");
     await next("afterLoss");
     offline.provider.reset();
@@ -93,6 +100,10 @@ describe("the synchronous Codex restarts a dead app-server", { timeout: 180_000 
       ["restarting", "restarted", "turnLost", "threadResumed"],
     );
     await next("closed");
-    assert.deepEqual(await waitUntilNoProcessUsesHome(offline.home.path, 5_000), [], "a codex process outlived close()");
+    assert.deepEqual(
+      await waitUntilNoProcessUsesHome(offline.home.path, 5_000),
+      [],
+      "a codex process outlived close()",
+    );
   });
 });
