@@ -12,7 +12,6 @@ import { testedCodexVersionPattern } from "../support/codex-version.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const RUN_TIMEOUT_MS = 60_000;
 const V = testedCodexVersionPattern();
-const hasSyncClient = "Codex" in (await import("../../src/index.js"));
 
 interface Run {
   readonly code: number | null;
@@ -83,7 +82,6 @@ function lines(run: Run): string[] {
 interface ExampleCase {
   readonly file: string;
   readonly stdin?: string;
-  readonly skip?: string | false;
   readonly check: (run: Run) => void;
 }
 
@@ -170,7 +168,6 @@ const EXAMPLES: readonly ExampleCase[] = [
   },
   {
     file: "examples/09-async-parity.ts",
-    skip: hasSyncClient ? false : "the synchronous Codex is not exported from src/index.ts yet (issue 7)",
     check: ({ stdout }) => {
       assert.match(stdout, new RegExp(`^sync\\.server: \\S+ ${V}$`, "m"));
       assert.match(stdout, /^sync\.turn: \S+ completed$/m);
@@ -332,7 +329,7 @@ describe("every example runs offline and prints what it promises", { concurrency
   });
 
   for (const example of EXAMPLES) {
-    it(example.file, { timeout: RUN_TIMEOUT_MS + 15_000, skip: example.skip ?? false }, async () => {
+    it(example.file, { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
       const run = await runScript(example.file, example.stdin === undefined ? {} : { stdin: example.stdin });
       assertClean(run);
       example.check(run);
