@@ -48,7 +48,8 @@ describe(
         textReply("Done."),
         execCommandReply("touch declined.txt"),
         textReply("Done."),
-        execCommandReply("touch later.txt"),
+        // the call comes 600 ms into the stream: after turn() has returned, while the script sleeps between calls
+        execCommandReply("touch later.txt", { preamble: "Looking.", deltaDelayMs: 600 }),
         textReply("Done."),
         ...["client.txt", "thrown.txt", "promised.txt"].flatMap((file) => [
           execCommandReply(`touch ${file}`),
