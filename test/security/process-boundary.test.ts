@@ -20,6 +20,13 @@ import { offlineClientConfig } from "../support/offline-client.js";
  * literally); the child's environment is exactly this process's plus `AppServerConfig.env`.
  */
 
+/**
+ * The C library's name service cache: a shell (or codex) looking up its own user asks it over a local socket
+ * where nscd is installed (a CI machine refused it with EPERM). It is not the network: a host name it resolved
+ * would still need a connect() to an address, which this test checks.
+ */
+const NAME_SERVICE_CACHE = ["/var/run/nscd/socket", "/run/nscd/socket"];
+
 let offline: OfflineEnvironment;
 
 before(async () => {
@@ -90,7 +97,9 @@ describe("security: the app-server process", { timeout: 120_000 }, () => {
       .filter((line) => line.includes("connect("));
     assert.ok(calls.length > 0, "strace saw the connections to the provider (else it traced nothing)");
     const elsewhere = calls.filter(
-      (line) => !line.includes(`sin_port=htons(${offline.provider.port}), sin_addr=inet_addr("127.0.0.1")`),
+      (line) =>
+        !line.includes(`sin_port=htons(${offline.provider.port}), sin_addr=inet_addr("127.0.0.1")`) &&
+        !NAME_SERVICE_CACHE.some((socket) => line.includes(`sa_family=AF_UNIX, sun_path="${socket}"`)),
     );
     assert.deepEqual(elsewhere, [], `connections to anything but the provider (127.0.0.1:${offline.provider.port})`);
     assert.deepEqual(failures, [], "both turns completed through the provider");
