@@ -3,7 +3,15 @@ import { Compile } from "typebox/schema";
 import { Settings } from "typebox/system";
 import { describeErrors, type ValidationError } from "./describe-errors.js";
 
-/** What a check answers: valid, or invalid with readable errors; `known: false` when there is no schema for the name. */
+/**
+ * What a check answers: valid, or invalid with readable errors; `known: false` when there is no schema for the name.
+ *
+ * @example
+ * ```ts
+ * const result: CheckResult = checkClientRequestParams("thread/start", { model: 5 });
+ * if (!result.ok) console.error(result.known ? result.errors.join("\n") : "no such method");
+ * ```
+ */
 export type CheckResult = { ok: true } | { ok: false; known: boolean; errors: string[] };
 
 /** A schema to compile for a name, and whether `undefined` (an omitted value) is accepted without a check. */

@@ -81,7 +81,36 @@ const exported = ENTRY_POINTS.flatMap((entry) =>
   exportsOf(entry).map(({ name, symbol }) => ({ entry: entryName(entry), symbol, ...describeSymbol(name, symbol) })),
 );
 
+/**
+ * The protocol entry points: the generated definitions carry the schema's own descriptions (where it has one),
+ * so only what is written by hand there (declared outside the generated files) is held to the rule.
+ */
+const PROTOCOL_ENTRY_POINTS = ["src/schema/index.ts", "src/schema/experimental/index.ts"].map((path) =>
+  fileURLToPath(new URL(`../../${path}`, import.meta.url)),
+);
+const protocolProgram = ts.createProgram(PROTOCOL_ENTRY_POINTS, program.getCompilerOptions());
+const protocolChecker = protocolProgram.getTypeChecker();
+const handWrittenProtocolExports = PROTOCOL_ENTRY_POINTS.flatMap((entry) => {
+  const module = protocolChecker.getSymbolAtLocation(protocolProgram.getSourceFile(entry)!);
+  assert.ok(module, `${entry} is a module`);
+  const label = entry.includes("experimental") ? "codex-app-server/protocol/experimental" : "codex-app-server/protocol";
+  return protocolChecker.getExportsOfModule(module).flatMap((alias) => {
+    const symbol = alias.flags & ts.SymbolFlags.Alias ? protocolChecker.getAliasedSymbol(alias) : alias;
+    const file = symbol.declarations?.[0]?.getSourceFile().fileName ?? "";
+    if (/\/generated[^/]*\.ts$/.test(file)) return [];
+    const doc = ts.displayPartsToString(symbol.getDocumentationComment(protocolChecker)).trim();
+    const example = symbol.getJsDocTags(protocolChecker).some((tag) => tag.name === "example");
+    return [{ name: `${label}: ${alias.name}`, doc: doc.length > 0, example }];
+  });
+});
+
 describe("every public export has TSDoc with an @example", { timeout: 60_000 }, () => {
+  it("what the protocol entry points export by hand (checks, the experimental view) has TSDoc with an @example", () => {
+    assert.ok(handWrittenProtocolExports.length >= 8, `only ${handWrittenProtocolExports.length} hand-written exports found`);
+    const missing = handWrittenProtocolExports.filter((e) => !e.doc || !e.example).map((e) => e.name);
+    assert.deepEqual(missing, [], `protocol exports without TSDoc and an @example:\n  ${missing.join("\n  ")}`);
+  });
+
   it("both entry points export something (the check below is not vacuous)", () => {
     assert.ok(exported.filter((e) => e.entry === "codex-app-server").length > 40);
     assert.ok(exported.filter((e) => e.entry === "codex-app-server/testing").length > 20);

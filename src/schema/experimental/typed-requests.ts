@@ -1,15 +1,36 @@
 import type { ClientRequestMethod, ClientRequestParams, ClientRequestResult } from "./generated-methods.js";
 
-/** A client with a `request(method, params, options)` method: `AsyncCodex` (answers a promise) or the sync `Codex`. */
+/**
+ * A client with a `request(method, params, options)` method: `AsyncCodex` (answers a promise) or the sync `Codex`.
+ *
+ * @example
+ * ```ts
+ * const sender: RequestSender = new AsyncCodex({ experimentalApi: true });
+ * ```
+ */
 export interface RequestSender {
   /** `never` parameters, so that both clients' generic, stable-typed `request` fit; the typed view puts the types back. */
   request(method: never, params: never, options?: never): unknown;
 }
 
-/** The options a client's `request` takes (`RequestOptions` of `AsyncCodex`, `SyncRequestOptions` of `Codex`). */
+/**
+ * The options a client's `request` takes (`RequestOptions` of `AsyncCodex`, `SyncRequestOptions` of `Codex`).
+ *
+ * @example
+ * ```ts
+ * const options: RequestOptionsOf<AsyncCodex> = { timeoutMs: 5_000 };
+ * ```
+ */
 export type RequestOptionsOf<Client extends RequestSender> = Parameters<Client["request"]>[2];
 
-/** A result as the client answers it: a promise for `AsyncCodex`, the value itself for the sync `Codex`. */
+/**
+ * A result as the client answers it: a promise for `AsyncCodex`, the value itself for the sync `Codex`.
+ *
+ * @example
+ * ```ts
+ * type Listed = Answer<AsyncCodex, ThreadListResponse>; // Promise<ThreadListResponse>
+ * ```
+ */
 export type Answer<Client extends RequestSender, T> = ReturnType<Client["request"]> extends PromiseLike<unknown> ? Promise<T> : T;
 
 /**
