@@ -20,8 +20,11 @@ export const RESULT_OVERRIDES: Readonly<Record<string, string>> = {
 
 /**
  * Results of experimental client requests (the `--experimental` schema) that are not named after their params.
- * Inferred as the only `…Response` definition that fits the method's name; the generator fails when one is
- * unused or missing, as for {@link RESULT_OVERRIDES}.
+ * Each is the only `…Response` definition that fits the method's name, and each is confirmed by openai/codex's
+ * public code (checked 2026-12-04): `memory/reset` and `remoteControl/status/read` by the response conversions of
+ * `codex-rs/app-server/tests/common`, `accountSession/list` by the app-server's account-session tests (which
+ * read its answer as `AccountSessionsResponse`), `rollout/compress` by its request processor. The generator
+ * fails when one is unused or missing, as for {@link RESULT_OVERRIDES}.
  */
 export const EXPERIMENTAL_RESULT_OVERRIDES: Readonly<Record<string, string>> = {
   "accountSession/list": "AccountSessionsResponse",
