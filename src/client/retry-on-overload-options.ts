@@ -151,6 +151,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   const candidate = value as Partial<AbortSignal>;
   return (
     typeof candidate.aborted === "boolean" &&
+    typeof candidate.throwIfAborted === "function" &&
     typeof candidate.addEventListener === "function" &&
     typeof candidate.removeEventListener === "function"
   );

@@ -1,4 +1,5 @@
-import pRetry, { AbortError } from "p-retry";
+import timers from "node:timers/promises";
+import pRetry from "p-retry";
 import { RetryLimitExceededError } from "../errors/app-server-rpc-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { isRetryableError } from "../errors/is-retryable-error.js";
@@ -21,7 +22,7 @@ export {
  *   `min(maxDelayMs, initialDelayMs × 2^(n − 1))` (250 ms, 500 ms, … capped at 2 s), scaled by a uniform
  *   factor in `[1 − jitter, 1 + jitter]` (±20 %), so a wait may exceed `maxDelayMs` by up to the jitter.
  * - **Any other error** (an `InvalidParamsError`, a timeout, a closed connection, a `TypeError`, a thrown
- *   non-Error) propagates unchanged at once, without another call.
+ *   non-Error — p-retry retries only `Error`s) propagates unchanged at once, without another call.
  * - **Out of attempts**: rejects with a {@link RetryLimitExceededError} whose `cause` is the last error, whose
  *   `code`, `rpcMessage`, `data` and `method` are the last error's, and whose message says how many calls were made.
  * - **`signal`**: an abort stops at once — before the first call, during a call (which is not waited for; pass
@@ -49,7 +50,9 @@ export async function retryOnOverload<T>(
     throw new InvalidInputError("retryOnOverload: `fn` must be a function that makes the call to retry.");
   }
   const settings = checkRetryOnOverloadOptions(options);
-  const { attempts, signal, onRetry } = settings;
+  const { attempts, initialDelayMs, maxDelayMs, jitter, signal, onRetry } = settings;
+  /** What the latest call threw, as it threw it. */
+  let failure: { readonly thrown: unknown } | undefined;
 
   try {
     return await pRetry(
@@ -57,37 +60,40 @@ export async function retryOnOverload<T>(
         try {
           return await abortable(new Promise<T>((resolve) => resolve(fn(attempt, signal))), signal);
         } catch (error) {
-          const failure = new Failure(error);
-          throw isRetryableError(error) ? failure : new AbortError(failure);
+          failure = { thrown: error };
+          throw error;
         }
       },
       {
         retries: attempts - 1,
-        // p-retry waits no time of its own: the wait, with Python's jitter, happens in `shouldRetry`.
-        minTimeout: 0,
+        // p-retry's backoff is `minTimeout × factor^(n − 1)` capped at `maxTimeout`, and its `randomize` scales that
+        // by [1, 2) with Math.random before the cap. Python's schedule caps first and then scales by [1 − jitter,
+        // 1 + jitter], which no p-retry option expresses. So p-retry waits the schedule's floor — (1 − jitter) × the
+        // capped doubling — and `shouldRetry` waits the random part above it, once the retry is decided.
+        minTimeout: initialDelayMs * (1 - jitter),
+        factor: 2,
+        maxTimeout: maxDelayMs * (1 - jitter),
         randomize: false,
         signal,
-        shouldRetry: async ({ error, attemptNumber }) => {
+        shouldRetry: async ({ error, attemptNumber, retryDelay }) => {
+          if (!isRetryableError(error)) return false;
           const delayMs = retryDelayMs(attemptNumber, settings);
-          // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- p-retry hands back what the attempt threw, which is always a Failure here
-          await onRetry?.({ error: (error as Failure).error, attempt: attemptNumber, delayMs });
-          await wait(delayMs, signal);
+          await onRetry?.({ error, attempt: attemptNumber, delayMs });
+          if (delayMs > retryDelay) await timers.setTimeout(delayMs - retryDelay, undefined, { signal });
           return true;
         },
       },
     );
   } catch (error) {
+    // An abort wins, with the caller's reason (p-retry's own checks use it too; this covers an onRetry that threw
+    // after aborting, and the jitter's wait, which rejects with an AbortError of its own).
     if (signal?.aborted) throw signal.reason;
-    if (!(error instanceof Failure)) throw error;
-    if (!isRetryableError(error.error)) throw error.error;
-    throw retriesExhausted(error.error, attempts);
-  }
-}
-
-/** What one attempt threw, boxed so that p-retry neither rewrites a non-Error nor gives up on a TypeError. */
-class Failure extends Error {
-  constructor(readonly error: unknown) {
-    super("retryOnOverload: an attempt failed");
+    // p-retry retries only Errors: it replaces a thrown non-Error with a TypeError of its own and stops. The
+    // caller gets what `fn` threw.
+    if (failure !== undefined && !(failure.thrown instanceof Error)) throw failure.thrown;
+    // p-retry rethrows the last call's error when the retries are used up; a retryable one means exactly that.
+    if (error === failure?.thrown && isRetryableError(error)) throw retriesExhausted(error, attempts);
+    throw error;
   }
 }
 
@@ -109,21 +115,5 @@ function retriesExhausted(last: unknown, attempts: number): RetryLimitExceededEr
     params: typeof threadId === "string" ? { threadId } : undefined,
     shownMessage: `retryOnOverload gave up after ${calls}: the server was still overloaded (its last answer: ${JSON.stringify(serverMessage)})`,
     hint: "Wait longer before calling again, or allow more `attempts` or a longer `maxDelayMs`; `cause` holds the last error.",
-  });
-}
-
-function wait(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (delayMs <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, delayMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

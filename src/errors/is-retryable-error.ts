@@ -9,18 +9,12 @@ import { isServerOverloaded } from "./server-overloaded.js";
  *
  * @example
  * ```ts
- * import pRetry, { AbortError } from "p-retry";
+ * import pRetry from "p-retry";
  *
- * const thread = await pRetry(
- *   async () => {
- *     try {
- *       return await codex.threadStart();
- *     } catch (err) {
- *       throw isRetryableError(err) ? err : new AbortError(err as Error);
- *     }
- *   },
- *   { retries: 3 },
- * );
+ * const thread = await pRetry(() => codex.threadStart(), {
+ *   retries: 3,
+ *   shouldRetry: ({ error }) => isRetryableError(error),
+ * });
  * ```
  */
 export function isRetryableError(err: unknown): boolean {

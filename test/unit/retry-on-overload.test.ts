@@ -40,23 +40,44 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 /**
- * Runs `retryOnOverload(fn, options)` on mocked timers: each wait it announces through `onRetry` is recorded,
- * then the mocked clock is moved on by exactly that much.
+ * Moves the mocked clock on by `ms`, one millisecond at a time, letting every callback run after each: a wait made
+ * of several timers in a row (p-retry's and the jitter's) is then measured as it really elapses.
+ */
+async function elapse(t: TestContext, ms: number): Promise<void> {
+  for (let i = 0; i < ms; i++) {
+    t.mock.timers.tick(1);
+    await settle();
+  }
+}
+
+/**
+ * Runs `retryOnOverload(fn, options)` on a mocked clock moved on a millisecond at a time: `delays` are the waits
+ * it announces through `onRetry`, `gaps` the mocked time that really passed between one call and the next.
  */
 async function runOnMockClock<T>(
   t: TestContext,
   fn: (attempt: number) => T | Promise<T>,
   options: RetryOnOverloadOptions = {},
-): Promise<{ outcome: PromiseSettledResult<T>; delays: number[] }> {
-  t.mock.timers.enable({ apis: ["setTimeout"] });
+): Promise<{ outcome: PromiseSettledResult<T>; delays: number[]; gaps: number[] }> {
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const delays: number[] = [];
-  const watched = watch(retryOnOverload(fn, { ...options, onRetry: ({ delayMs }) => void delays.push(delayMs) }));
-  let ticked = 0;
-  await until(() => {
-    if (ticked < delays.length) t.mock.timers.tick(delays[ticked++]!);
-    return watched.outcome !== undefined;
-  });
-  return { outcome: watched.outcome!, delays };
+  const calls: number[] = [];
+  const watched = watch(
+    retryOnOverload(
+      (attempt) => {
+        calls.push(Date.now());
+        return fn(attempt);
+      },
+      { ...options, onRetry: ({ delayMs }) => void delays.push(delayMs) },
+    ),
+  );
+  await settle();
+  for (let ms = 0; watched.outcome === undefined; ms++) {
+    if (ms > 60_000) assert.fail("still running after a minute of mocked time");
+    await elapse(t, 1);
+  }
+  const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+  return { outcome: watched.outcome, delays, gaps };
 }
 
 function rejectionOf(outcome: PromiseSettledResult<unknown>): unknown {
@@ -88,10 +109,9 @@ describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, (
       await until(() => retries.length === attempt);
       await settle();
       const { delayMs } = retries[attempt - 1]!;
-      t.mock.timers.tick(delayMs - 1);
-      await settle();
+      await elapse(t, delayMs - 1);
       assert.equal(calls, attempt, `attempt ${attempt + 1} came before its ${delayMs} ms wait was over`);
-      t.mock.timers.tick(1);
+      await elapse(t, 1);
     }
     await until(() => watched.outcome !== undefined);
 
@@ -118,14 +138,17 @@ describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, (
     const alwaysBusy = () => Promise.reject(busy());
     const middle = await runOnMockClock(t, alwaysBusy, { attempts: 6, random: () => 0.5 });
     assert.deepEqual(middle.delays, [250, 500, 1_000, 2_000, 2_000]);
+    assert.deepEqual(middle.gaps, middle.delays, "the time between calls is not the wait announced");
 
     t.mock.timers.reset();
     const lowest = await runOnMockClock(t, alwaysBusy, { random: () => 0 });
     assert.deepEqual(lowest.delays, [200, 400]);
+    assert.deepEqual(lowest.gaps, lowest.delays);
 
     t.mock.timers.reset();
     const highest = await runOnMockClock(t, alwaysBusy, { random: () => 0.999_999 });
     assert.deepEqual(highest.delays, [300, 600]);
+    assert.deepEqual(highest.gaps, highest.delays);
 
     t.mock.timers.reset();
     const custom = await runOnMockClock(t, alwaysBusy, {
@@ -136,13 +159,19 @@ describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, (
       random: () => 0,
     });
     assert.deepEqual(custom.delays, [5, 10, 15]);
+    assert.deepEqual(custom.gaps, custom.delays);
+
+    t.mock.timers.reset();
+    const allJitter = await runOnMockClock(t, alwaysBusy, { jitter: 1, random: () => 0.75 });
+    assert.deepEqual(allJitter.delays, [375, 750]);
+    assert.deepEqual(allJitter.gaps, allJitter.delays);
   });
 
-  test("an error with code -32001 that is not a ServerBusyError is retried too", async (t) => {
+  test("an Error with code -32001 that is not a ServerBusyError (one that lost its class) is retried too", async (t) => {
     let calls = 0;
     const { outcome } = await runOnMockClock(t, () => {
       calls += 1;
-      if (calls === 1) throw { ...OVERLOADED };
+      if (calls === 1) throw Object.assign(new Error(OVERLOADED.message), { code: OVERLOADED.code });
       return "ok";
     });
     assert.deepEqual(outcome, { status: "fulfilled", value: "ok" });
@@ -206,6 +235,7 @@ describe("retryOnOverload: what is not retried", { timeout: 10_000 }, () => {
     { name: "a TypeError", make: () => new TypeError("Cannot read properties of undefined (reading 'id')") },
     { name: "a plain Error", make: () => new Error("boom") },
     { name: "a thrown string", make: () => "boom" },
+    { name: "a thrown non-Error object, even one with code -32001", make: () => ({ ...OVERLOADED }) },
   ];
   for (const { name, make } of cases) {
     test(`${name} propagates unchanged after 1 call`, async () => {
@@ -247,32 +277,38 @@ describe("retryOnOverload: what is not retried", { timeout: 10_000 }, () => {
 });
 
 describe("retryOnOverload: AbortSignal", { timeout: 10_000 }, () => {
-  test("an abort during a wait rejects at once with the signal's reason, and no further call is made", async (t) => {
-    t.mock.timers.enable({ apis: ["setTimeout"] });
-    const controller = new AbortController();
-    const reason = new Error("the user cancelled");
-    let calls = 0;
-    let retries = 0;
-    const watched = watch(
-      retryOnOverload(
-        () => {
-          calls += 1;
-          throw busy();
-        },
-        { signal: controller.signal, onRetry: () => void (retries += 1) },
-      ),
-    );
-    await until(() => retries === 1);
-    await settle();
+  // With random() = 0.5 the 250 ms wait is p-retry's 200 ms (the schedule's floor) after 50 ms of jitter: an abort
+  // must end either part.
+  for (const abortAfterMs of [0, 49, 50, 120, 249]) {
+    test(`an abort ${abortAfterMs} ms into a wait rejects at once with the signal's reason, and no further call is made`, async (t) => {
+      t.mock.timers.enable({ apis: ["setTimeout"] });
+      const controller = new AbortController();
+      const reason = new Error("the user cancelled");
+      let calls = 0;
+      let retries = 0;
+      const watched = watch(
+        retryOnOverload(
+          () => {
+            calls += 1;
+            throw busy();
+          },
+          { signal: controller.signal, random: () => 0.5, onRetry: () => void (retries += 1) },
+        ),
+      );
+      await until(() => retries === 1);
+      await settle();
+      await elapse(t, abortAfterMs);
+      assert.equal(watched.outcome, undefined, "it stopped waiting before the abort");
 
-    controller.abort(reason);
-    await settle();
+      controller.abort(reason);
+      await settle();
 
-    assert.deepEqual(watched.outcome, { status: "rejected", reason }, "still waiting after the abort");
-    t.mock.timers.tick(60_000);
-    await settle();
-    assert.equal(calls, 1);
-  });
+      assert.deepEqual(watched.outcome, { status: "rejected", reason }, "still waiting after the abort");
+      t.mock.timers.tick(60_000);
+      await settle();
+      assert.equal(calls, 1);
+    });
+  }
 
   test("an abort during a call that never answers rejects at once, before the call settles", async () => {
     const controller = new AbortController();
