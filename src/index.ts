@@ -36,6 +36,7 @@ export {
   type Input,
   type InputItem,
 } from "./client/input.js";
+export { AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle, type LoginWaitOptions } from "./client/login.js";
 export type { AppServerMetadata, ServerInfo } from "./client/metadata.js";
 export type {
   ApprovalModeOption,
@@ -82,7 +83,9 @@ export type { Unsubscribe } from "./rpc/server-request.js";
 export type { TraceEvent, TraceHook } from "./rpc/trace.js";
 export type { SyncCodexEventMap } from "./sync/codex-events.js";
 export {
+  ChatgptLoginHandle,
   Codex,
+  DeviceCodeLoginHandle,
   Thread,
   TurnHandle,
   type CodexConfig,

@@ -13,7 +13,7 @@ import {
 // as it would to the real service.
 
 /** The scripted model of one example: its replies in order, what it answers after them, and Codex settings. */
-export type ExampleScript = Pick<OfflineEnvironmentOptions, "replies" | "fallback">;
+export type ExampleScript = Pick<OfflineEnvironmentOptions, "replies" | "fallback" | "config">;
 
 const lastUserText = (request: RecordedRequest): string => inputTexts(request).at(-1) ?? "";
 const hasImage = (request: RecordedRequest): boolean =>
@@ -192,6 +192,9 @@ export const exampleScripts = {
       textReply("one two three four five six seven eight nine ten eleven twelve", { deltas: 12, deltaDelayMs: 100 }),
       textReply("The word was pelican."),
     ],
+  },
+  "22-login-and-account": {
+    config: { model_providers: { fake: { requires_openai_auth: true } } },
   },
 } satisfies Record<string, ExampleScript>;
 

@@ -11,6 +11,8 @@ import type {
   ClientRequestMethod,
   ClientRequestParams,
   ClientRequestResult,
+  GetAccountResponse,
+  LogoutAccountResponse,
   ModelListResponse,
   Notification,
   ThreadArchiveResponse,
@@ -41,6 +43,13 @@ import { NotificationRouter } from "./router.js";
 import { ResumableThreads } from "./resumable-threads.js";
 import { requestCodex } from "./rpc-error.js";
 import { ServerRequestRouter } from "./server-request-router.js";
+import {
+  AsyncChatgptLoginHandle,
+  AsyncDeviceCodeLoginHandle,
+  loginApiKey,
+  startLogin,
+  type LoginSession,
+} from "./login.js";
 import type { Session } from "./session.js";
 import { threadParams } from "./settings.js";
 import { startTurn, type TurnStartContext } from "./turn-start.js";
@@ -432,6 +441,101 @@ export class AsyncCodex implements AsyncDisposable {
    */
   models(options: ModelsOptions = {}, requestOptions?: RequestOptions): Promise<ModelListResponse> {
     return this.request("model/list", options, requestOptions);
+  }
+
+  /**
+   * Logs in with an API key (`account/login/start`). The key goes to the app-server once; it is not kept, and
+   * never appears in an error or a diagnostic. (Codex stores it in `CODEX_HOME/auth.json`.)
+   *
+   * @throws {InvalidInputError} for an empty key; {@link JsonRpcError} when the server refuses (e.g. a config
+   * that forces ChatGPT login).
+   * @example
+   * ```ts
+   * await codex.loginApiKey(process.env.OPENAI_API_KEY!);
+   * console.log((await codex.account()).account?.type); // "apiKey"
+   * ```
+   */
+  loginApiKey(apiKey: string, requestOptions?: RequestOptions): Promise<void> {
+    return loginApiKey(this.#loginSession(), apiKey, requestOptions);
+  }
+
+  /**
+   * Starts a ChatGPT login in the browser: the handle gives the `authUrl` to open, `wait()` and `cancel()`.
+   *
+   * @example
+   * ```ts
+   * const login = await codex.loginChatgpt();
+   * console.log("Open", login.authUrl);
+   * await login.wait({ timeoutMs: 300_000 });
+   * ```
+   */
+  async loginChatgpt(requestOptions?: RequestOptions): Promise<AsyncChatgptLoginHandle> {
+    const { answer, attempt } = await startLogin(this.#loginSession(), "chatgpt", requestOptions);
+    return new AsyncChatgptLoginHandle(attempt, answer.authUrl);
+  }
+
+  /**
+   * Starts a device-code ChatGPT login: the handle gives the `verificationUrl` and `userCode` to show.
+   *
+   * @throws {InternalRpcError} when codex cannot reach the login service (offline: at once).
+   * @example
+   * ```ts
+   * const login = await codex.loginChatgptDeviceCode();
+   * console.log(`Go to ${login.verificationUrl} and enter ${login.userCode}`);
+   * await login.wait();
+   * ```
+   */
+  async loginChatgptDeviceCode(requestOptions?: RequestOptions): Promise<AsyncDeviceCodeLoginHandle> {
+    const { answer, attempt } = await startLogin(this.#loginSession(), "chatgptDeviceCode", requestOptions);
+    return new AsyncDeviceCodeLoginHandle(attempt, answer.verificationUrl, answer.userCode);
+  }
+
+  /**
+   * Reads the account codex is logged in with (`account/read`); `refreshToken: true` refreshes a ChatGPT token
+   * first. Codex reports a login only for a provider that needs OpenAI auth (`requires_openai_auth`).
+   *
+   * @example
+   * ```ts
+   * const { account, requiresOpenaiAuth } = await codex.account();
+   * if (account?.type === "chatgpt") console.log(account.email, account.planType);
+   * ```
+   */
+  account(options: { refreshToken?: boolean } = {}, requestOptions?: RequestOptions): Promise<GetAccountResponse> {
+    return this.request("account/read", options, requestOptions);
+  }
+
+  /**
+   * Logs out (`account/logout`): codex forgets the stored key or tokens.
+   *
+   * @example
+   * ```ts
+   * await codex.logout();
+   * ```
+   */
+  logout(requestOptions?: RequestOptions): Promise<LogoutAccountResponse> {
+    return this.request("account/logout", undefined, requestOptions);
+  }
+
+  #loginSession(): LoginSession {
+    return {
+      request: (method, params, options) => this.request(method, params, options),
+      start: async (params, options) => {
+        const [answer, connection] = await this.#request("account/login/start", params, options);
+        return { answer, gone: this.#gone(connection) };
+      },
+      onLoginCompleted: (listener) => this.#events.on("account/login/completed", ({ data }) => listener(data)),
+    };
+  }
+
+  /** Settles once `connection` has ended: closed by `close()`, or lost (whether or not a restart follows). */
+  async #gone(connection: Connection): Promise<{ closedByClient: boolean; error: TransportClosedError }> {
+    const info = await connection.peer.closed;
+    const snapshot = this.#lifecycle.getSnapshot();
+    const closedByClient = snapshot.matches("closing") || snapshot.matches("closed");
+    return {
+      closedByClient,
+      error: closedByClient ? TransportClosedError.clientClosed("AsyncCodex") : TransportClosedError.from(info),
+    };
   }
 
   /**

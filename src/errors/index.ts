@@ -18,6 +18,7 @@ export { BinaryNotFoundError } from "./binary-not-found-error.js";
 export { ConnectError, type ConnectFailure } from "./connect-error.js";
 export { InvalidInputError } from "./invalid-input-error.js";
 export { isRetryableError } from "./is-retryable-error.js";
+export { LoginFailedError, type LoginFailure } from "./login-failed-error.js";
 export { JsonRpcError, type JsonRpcErrorOptions } from "./json-rpc-error.js";
 export { ProtocolError } from "./protocol-error.js";
 export { RequestAbortedError } from "./request-aborted-error.js";

@@ -1,6 +1,7 @@
 import { AsyncCodex } from "../client/async-codex.js";
 import type { AsyncThread } from "../client/async-thread.js";
 import type { AsyncTurnHandle } from "../client/async-turn-handle.js";
+import type { AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle } from "../client/login.js";
 import { AppServerError } from "../errors/app-server-error.js";
 import { connectTransport } from "../transport/connect.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
@@ -34,6 +35,7 @@ export class ClientHost {
   readonly codex: AsyncCodex;
   readonly relay: ServerRequestRelay;
   readonly #threads = new Map<string, AsyncThread>();
+  readonly #logins = new Map<string, AsyncChatgptLoginHandle | AsyncDeviceCodeLoginHandle>();
   readonly #turns = new Map<string, HostedTurn>();
   #diagnostics: WireDiagnostic[] = [];
   #exitedPids: number[] = [];
@@ -86,6 +88,19 @@ export class ClientHost {
     return thread;
   }
 
+  /** Keeps a login handle the caller will address by login id. */
+  holdLogin<L extends AsyncChatgptLoginHandle | AsyncDeviceCodeLoginHandle>(login: L): L {
+    this.#logins.set(login.loginId, login);
+    return login;
+  }
+
+  /** The login handle with that id. */
+  login(loginId: string): AsyncChatgptLoginHandle | AsyncDeviceCodeLoginHandle {
+    const login = this.#logins.get(loginId);
+    if (login === undefined) throw new AppServerError(`login ${loginId} is not known to this sync client.`);
+    return login;
+  }
+
   /** Keeps a turn handle the caller will address by turn id; returns that id. */
   holdTurn(handle: AsyncTurnHandle): string {
     if (!this.#turns.has(handle.id)) this.#turns.set(handle.id, { handle, stream: null });
@@ -136,6 +151,7 @@ export class ClientHost {
       this.relay.clear();
       this.releaseTurns([...this.#turns.keys()]);
       this.#threads.clear();
+      this.#logins.clear();
     }
   }
 

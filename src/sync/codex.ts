@@ -10,16 +10,20 @@ import type {
   ClientRequestMethod,
   ClientRequestParams,
   ClientRequestResult,
+  GetAccountResponse,
+  LogoutAccountResponse,
   ModelListResponse,
   ThreadArchiveResponse,
   ThreadListResponse,
 } from "../schema/index.js";
 import type { EventListener, ListenOptions } from "../client/events.js";
+import { checkApiKey } from "../client/login.js";
 import { threadParams } from "../client/settings.js";
 import type { Unsubscribe } from "../rpc/server-request.js";
 import { ClientLink } from "./client-link.js";
 import type { SyncCodexEventMap } from "./codex-events.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
+import { ChatgptLoginHandle, DeviceCodeLoginHandle } from "./login.js";
 import type { SyncRequestOptions } from "./operations.js";
 import { Thread } from "./thread.js";
 
@@ -237,5 +241,81 @@ export class Codex implements Disposable {
    */
   models(options: ModelsOptions = {}, requestOptions?: SyncRequestOptions): ModelListResponse {
     return this.#link.invoke("models", [options, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+
+  /**
+   * Logs in with an API key (`account/login/start`); the key is checked on this thread and never appears in an
+   * error.
+   *
+   * @throws {InvalidInputError} for an empty key; {@link JsonRpcError} when the server refuses.
+   * @example
+   * ```ts
+   * codex.loginApiKey(process.env.OPENAI_API_KEY!);
+   * ```
+   */
+  loginApiKey(apiKey: string, requestOptions?: SyncRequestOptions): void {
+    checkApiKey(apiKey);
+    this.#link.invoke("loginApiKey", [apiKey, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+
+  /**
+   * Starts a ChatGPT login in the browser.
+   *
+   * @example
+   * ```ts
+   * const login = codex.loginChatgpt();
+   * console.log("Open", login.authUrl);
+   * ```
+   */
+  loginChatgpt(requestOptions?: SyncRequestOptions): ChatgptLoginHandle {
+    const { loginId, authUrl } = this.#link.invoke(
+      "loginChatgpt",
+      [requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
+    return new ChatgptLoginHandle(this.#link, loginId, authUrl);
+  }
+
+  /**
+   * Starts a device-code ChatGPT login.
+   *
+   * @throws {InternalRpcError} when codex cannot reach the login service (offline: at once).
+   * @example
+   * ```ts
+   * const login = codex.loginChatgptDeviceCode();
+   * console.log(login.verificationUrl, login.userCode);
+   * ```
+   */
+  loginChatgptDeviceCode(requestOptions?: SyncRequestOptions): DeviceCodeLoginHandle {
+    const { loginId, verificationUrl, userCode } = this.#link.invoke(
+      "loginChatgptDeviceCode",
+      [requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
+    return new DeviceCodeLoginHandle(this.#link, loginId, verificationUrl, userCode);
+  }
+
+  /**
+   * Reads the account codex is logged in with (`account/read`).
+   *
+   * @example
+   * ```ts
+   * console.log(codex.account().account?.type);
+   * ```
+   */
+  account(options: { refreshToken?: boolean } = {}, requestOptions?: SyncRequestOptions): GetAccountResponse {
+    return this.#link.invoke("account", [options, requestOptions], this.#link.requestBudget(requestOptions));
+  }
+
+  /**
+   * Logs out (`account/logout`).
+   *
+   * @example
+   * ```ts
+   * codex.logout();
+   * ```
+   */
+  logout(requestOptions?: SyncRequestOptions): LogoutAccountResponse {
+    return this.#link.invoke("logout", [requestOptions], this.#link.requestBudget(requestOptions));
   }
 }

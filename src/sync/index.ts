@@ -6,6 +6,7 @@
  */
 export { Codex } from "./codex.js";
 export type { CodexConfig } from "./config.js";
+export { ChatgptLoginHandle, DeviceCodeLoginHandle } from "./login.js";
 export type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
 export { Thread } from "./thread.js";
 export { TurnHandle } from "./turn-handle.js";

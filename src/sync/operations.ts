@@ -100,6 +100,25 @@ export const operations = {
     host.holdThread(await host.codex.threadUnarchive(threadId, requestOptions)),
   models: (host: ClientHost, options?: ModelsOptions, requestOptions?: SyncRequestOptions) =>
     host.codex.models(options, requestOptions),
+  loginApiKey: (host: ClientHost, apiKey: string, requestOptions?: SyncRequestOptions) =>
+    host.codex.loginApiKey(apiKey, requestOptions),
+  loginChatgpt: async (host: ClientHost, requestOptions?: SyncRequestOptions) => {
+    const { loginId, authUrl } = host.holdLogin(await host.codex.loginChatgpt(requestOptions));
+    return { loginId, authUrl };
+  },
+  loginChatgptDeviceCode: async (host: ClientHost, requestOptions?: SyncRequestOptions) => {
+    const { loginId, verificationUrl, userCode } = host.holdLogin(
+      await host.codex.loginChatgptDeviceCode(requestOptions),
+    );
+    return { loginId, verificationUrl, userCode };
+  },
+  loginWait: (host: ClientHost, loginId: string, wait?: SyncTurnWaitOptions) =>
+    host.login(loginId).wait(signalOf(wait)),
+  loginCancel: (host: ClientHost, loginId: string, requestOptions?: SyncRequestOptions) =>
+    host.login(loginId).cancel(requestOptions),
+  account: (host: ClientHost, options?: { refreshToken?: boolean }, requestOptions?: SyncRequestOptions) =>
+    host.codex.account(options, requestOptions),
+  logout: (host: ClientHost, requestOptions?: SyncRequestOptions) => host.codex.logout(requestOptions),
   forwardServerRequests: async (host: ClientHost, threadId: string | null, on: boolean) =>
     host.relay.forward(threadId, on),
 

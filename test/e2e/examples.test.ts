@@ -317,6 +317,19 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.match(stdout, /^restarts: 2$/m);
     },
   },
+  {
+    file: "examples/22-login-and-account.ts",
+    check: ({ stdout }) => {
+      assert.match(stdout, /^account before: null$/m);
+      assert.match(stdout, /^account after API key login: \{"type":"apiKey"\}$/m);
+      assert.match(stdout, /^account after logout: null$/m);
+      assert.match(stdout, /^open in a browser: https:\/\/auth\.openai\.com\/oauth\/authorize$/m);
+      assert.match(stdout, /^cancel: canceled$/m);
+      assert.match(stdout, /^login ended: cancelled$/m);
+      assert.match(stdout, /^device code: InternalRpcError \(failed to request device code/m);
+      assert.ok(!stdout.includes("sk-example-not-a-real-key"), "the key is never printed");
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {

@@ -19,6 +19,7 @@ import {
   TurnFailedError,
   TurnLostError,
   TurnNotRunningError,
+  LoginFailedError,
 } from "../../src/errors/index.js";
 import type { Turn } from "../../src/schema/index.js";
 import { fromWire, toWire } from "../../src/sync/wire-error.js";
@@ -88,6 +89,10 @@ const SAMPLES: ReadonlyArray<Error> = [
     1,
   ),
   new ThreadLostError("thread-2"),
+  new LoginFailedError("login-1", "cancelled", "Login server error: Login was not completed"),
+  new LoginFailedError("login-2", "lost", null, {
+    cause: TransportClosedError.from({ reason: "exited", exitCode: null, signal: "SIGKILL", stderrTail: "" }),
+  }),
 ];
 
 describe("errors keep their class, message and fields across the sync bridge", () => {
