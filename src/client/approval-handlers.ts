@@ -18,12 +18,14 @@ const FAIL_CLOSED: { readonly [M in ServerRequestMethod]: () => ServerRequestRes
   "mcpServer/elicitation/request": () => ({ action: "decline" }),
   "account/chatgptAuthTokens/refresh": () => {
     throw new JsonRpcError(
-      -32603,
       "no ChatGPT tokens: this client has no approval handler for account/chatgptAuthTokens/refresh",
+      { code: -32603 },
     );
   },
   "attestation/generate": () => {
-    throw new JsonRpcError(-32603, "no attestation: this client has no approval handler for attestation/generate");
+    throw new JsonRpcError("no attestation: this client has no approval handler for attestation/generate", {
+      code: -32603,
+    });
   },
   applyPatchApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),
   execCommandApproval: () => ({ decision: { denied: { rejection: REFUSAL } } }),

@@ -548,10 +548,10 @@ export class AsyncCodex implements AsyncDisposable {
       !s.matches("starting") && !s.matches("reconnecting");
     let snapshot = this.#lifecycle.getSnapshot();
     if (!settled(snapshot)) {
-      if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
+      if (signal?.aborted === true) throw new RequestAbortedError({ method, cause: signal.reason });
       snapshot = await waitFor(this.#lifecycle, settled, signal === undefined ? undefined : { signal }).catch(
         (error: unknown) => {
-          if (signal?.aborted === true) throw new RequestAbortedError(method, undefined, { cause: signal.reason });
+          if (signal?.aborted === true) throw new RequestAbortedError({ method, cause: signal.reason });
           throw error;
         },
       );
@@ -637,8 +637,9 @@ export class AsyncCodex implements AsyncDisposable {
           }
         } catch (error) {
           this.#diagnose({
-            kind: "listenerFailed",
+            kind: "recoveryFailed",
             message: `after the restart, thread ${threadId} could not be read to learn what became of its lost turns: ${String(error)}`,
+            threadId,
             error,
           });
         }

@@ -81,7 +81,7 @@ export class AsyncThread {
   async run(input: Input, options: TurnOptions = {}, requestOptions?: RequestOptions): Promise<RunResult> {
     const handle = await this.turn(input, options, requestOptions);
     const turn = await handle.run({ signal: requestOptions?.signal });
-    if (turn.status === "failed") throw new TurnFailedError(this.id, turn);
+    if (turn.status === "failed") throw new TurnFailedError({ threadId: this.id, turn });
     return runResultOf(turn, handle.usage);
   }
 

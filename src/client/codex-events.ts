@@ -1,53 +1,6 @@
 import type { TurnLostError } from "../errors/turn-lost-error.js";
-import type { ProtocolDiagnostic } from "../rpc/diagnostic.js";
+import type { ClientDiagnostic } from "./client-diagnostic.js";
 import type { Notification, ServerNotificationMethod, ServerNotificationParams } from "../schema/index.js";
-
-/**
- * Something the client noticed and reports without failing: a problem on the wire, in a listener, or a bound
- * reached. Discriminated by `kind`; every diagnostic has a `message` and the time it happened (`atMs`).
- *
- * @example
- * ```ts
- * codex.on("diagnostic", ({ data }) => {
- *   switch (data.kind) {
- *     case "droppedNotifications":
- *       console.warn(`turn ${data.turnId}: ${data.message}`);
- *       break;
- *     case "malformedLine":
- *       console.warn(`skipped a line that is not JSON: ${data.excerpt}`);
- *       break;
- *     default:
- *       console.warn(data.kind, data.message);
- *   }
- * });
- * ```
- */
-export type ClientDiagnostic =
-  | ProtocolDiagnostic
-  | {
-      /**
-       * `invalidNotification`: a notification failed its schema, the pinned one and the oldest supported one's
-       * (it is still delivered; the message names the method, the fields and the server's version);
-       * `unknownNotification`: a method the pinned protocol does not know (a newer server);
-       * `unsupportedServer`: the app-server is older than the oldest supported codex (once per client);
-       * `droppedNotifications`: a bound was reached and deltas were dropped;
-       * `listenerFailed`: an event listener threw; `machineError`: a machine's actor failed.
-       */
-      readonly kind:
-        | "invalidNotification"
-        | "unknownNotification"
-        | "unsupportedServer"
-        | "droppedNotifications"
-        | "listenerFailed"
-        | "machineError";
-      readonly message: string;
-      readonly atMs: number;
-      readonly method?: string;
-      readonly turnId?: string;
-      /** The app-server's version (`serverInfo.version`), when the diagnostic is about what it sent. */
-      readonly serverVersion?: string;
-      readonly error?: unknown;
-    };
 
 /**
  * What the client tells about its restarts (the `restart` option): `restarting` when the connection was lost

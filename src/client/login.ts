@@ -190,10 +190,14 @@ export class LoginAttempt {
     // The outcome is decided when the completion arrives: the server may send it before it answers the cancel.
     const outcome = completion.then((completed) => {
       if (completed.success) return completed;
-      throw new LoginFailedError(loginId, this.#cancelling ? "cancelled" : "failed", completed.error ?? null);
+      throw new LoginFailedError({
+        loginId,
+        reason: this.#cancelling ? "cancelled" : "failed",
+        serverMessage: completed.error ?? null,
+      });
     });
     const lost = gone.then(({ closedByClient, error }): never => {
-      throw closedByClient ? error : new LoginFailedError(loginId, "lost", null, { cause: error });
+      throw closedByClient ? error : new LoginFailedError({ loginId, reason: "lost", cause: error });
     });
     this.#completed = Promise.race([outcome, lost]);
     this.#completed.catch(() => undefined);

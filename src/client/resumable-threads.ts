@@ -124,8 +124,8 @@ export class ResumableThreads {
     const entry = this.#threads.get(threadId);
     if (entry === undefined || entry.loadedOn === connection) return;
     if (method !== "thread/resume") {
-      if (entry.ephemeral) throw new ThreadLostError(threadId, "ephemeral");
-      if (!entry.persisted) throw new ThreadLostError(threadId, "notPersisted");
+      if (entry.ephemeral) throw new ThreadLostError({ threadId, reason: "ephemeral" });
+      if (!entry.persisted) throw new ThreadLostError({ threadId, reason: "notPersisted" });
     }
     if (WITHOUT_RESUME.has(method)) return;
     if (entry.resuming?.connection !== connection) {

@@ -109,7 +109,9 @@ function retriesExhausted(last: unknown, attempts: number): RetryLimitExceededEr
   const serverMessage =
     typeof rpcMessage === "string" ? rpcMessage : typeof message === "string" ? message : "Server overloaded";
   const calls = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
-  return new RetryLimitExceededError(typeof code === "number" ? code : SERVER_OVERLOADED_CODE, serverMessage, data, {
+  return new RetryLimitExceededError(serverMessage, {
+    code: typeof code === "number" ? code : SERVER_OVERLOADED_CODE,
+    data,
     cause: last,
     method: typeof method === "string" ? method : undefined,
     params: typeof threadId === "string" ? { threadId } : undefined,

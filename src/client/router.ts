@@ -1,4 +1,4 @@
-import { ProtocolError } from "../errors/protocol-error.js";
+import { BufferLimitError } from "../errors/buffer-limit-error.js";
 import type { Notification } from "../schema/index.js";
 import type { LiveTurn } from "./live-turn.js";
 import { isDelta } from "./notification-queue.js";
@@ -103,9 +103,9 @@ export class NotificationRouter {
   register(turnId: string, turn: LiveTurn): void {
     if (this.#forgotten.delete(turnId)) {
       turn.lose(
-        new ProtocolError(
+        new BufferLimitError(
           `the notifications of turn ${turnId} were dropped while its turn/start answer was on its way (more than maxPendingTurns turns waited): its outcome is unknown. Raise maxPendingTurns, or read the thread with thread.read({ includeTurns: true }).`,
-          { kind: "droppedNotifications" },
+          { limit: "maxPendingTurns", turnId },
         ),
       );
       return;

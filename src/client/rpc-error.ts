@@ -106,6 +106,8 @@ export function toCodexError(error: unknown, method: string, params?: unknown): 
 export function mapJsonRpcError(error: JsonRpcErrorBody, context: RpcErrorContext = {}): JsonRpcError {
   const { code, message, data } = error;
   const options = (hint: string, shownMessage?: string): JsonRpcErrorOptions => ({
+    code,
+    data,
     method: context.method,
     params: context.params,
     hint: context.method === undefined ? undefined : hint,
@@ -113,31 +115,31 @@ export function mapJsonRpcError(error: JsonRpcErrorBody, context: RpcErrorContex
   });
   if (isServerOverloaded(code, data)) {
     return mentionsRetryLimit(message)
-      ? new RetryLimitExceededError(code, message, data, options(HINTS.retryLimit))
-      : new ServerBusyError(code, message, data, options(HINTS.busy));
+      ? new RetryLimitExceededError(message, options(HINTS.retryLimit))
+      : new ServerBusyError(message, options(HINTS.busy));
   }
   switch (code) {
     case -32700:
-      return new ParseError(code, message, data, options(HINTS.parse));
+      return new ParseError(message, options(HINTS.parse));
     case -32600:
       return refineInvalidRequest(error, context, options);
     case -32601:
-      return new MethodNotFoundError(code, message, data, options(HINTS.methodNotFound));
+      return new MethodNotFoundError(message, options(HINTS.methodNotFound));
     case -32602:
-      return new InvalidParamsError(code, message, data, options(HINTS.invalidParams));
+      return new InvalidParamsError(message, options(HINTS.invalidParams));
     case -32603:
-      return new InternalRpcError(code, message, data, options(HINTS.internal));
+      return new InternalRpcError(message, options(HINTS.internal));
   }
   if (code <= -32000 && code >= -32099) {
     return mentionsRetryLimit(message)
-      ? new RetryLimitExceededError(code, message, data, options(HINTS.retryLimit))
-      : new AppServerRpcError(code, message, data, options(HINTS.internal));
+      ? new RetryLimitExceededError(message, options(HINTS.retryLimit))
+      : new AppServerRpcError(message, options(HINTS.internal));
   }
-  return new JsonRpcError(code, message, data, options(HINTS.internal));
+  return new JsonRpcError(message, options(HINTS.internal));
 }
 
 function refineInvalidRequest(
-  { code, message, data }: JsonRpcErrorBody,
+  { message }: JsonRpcErrorBody,
   context: RpcErrorContext,
   options: (hint: string, shownMessage?: string) => JsonRpcErrorOptions,
 ): JsonRpcError {
@@ -147,12 +149,12 @@ function refineInvalidRequest(
     if (variant === context.method || expected.startsWith("`initialize`")) {
       const known = expected.split("`, `").length;
       const shown = `Invalid request: unknown variant \`${variant}\` (the server knows ${known} methods)`;
-      return new MethodNotFoundError(code, message, data, options(HINTS.methodNotFound, shown));
+      return new MethodNotFoundError(message, options(HINTS.methodNotFound, shown));
     }
   }
   if (BAD_PARAMS.some((pattern) => pattern.test(message))) {
-    return new InvalidParamsError(code, message, data, options(HINTS.invalidParams));
+    return new InvalidParamsError(message, options(HINTS.invalidParams));
   }
   const hint = INVALID_REQUEST_HINTS.find(([pattern]) => pattern.test(message))?.[1] ?? HINTS.invalidRequest;
-  return new InvalidRequestError(code, message, data, options(hint));
+  return new InvalidRequestError(message, options(hint));
 }

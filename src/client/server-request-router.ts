@@ -5,7 +5,7 @@ import { abortable } from "./abortable.js";
 import { ApprovalHandlerChoice } from "./approval-handler-choice.js";
 import { failClosedAnswer, SERVER_REQUEST_METHODS } from "./approval-handlers.js";
 import { loadOldestProtocolChecks, loadProtocolChecks } from "./protocol-checks.js";
-import type { ClientDiagnostic } from "./codex-events.js";
+import type { ClientDiagnostic } from "./client-diagnostic.js";
 import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
 
 /** Options of {@link ServerRequestRouter}. */

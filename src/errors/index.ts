@@ -15,6 +15,7 @@ export {
   ServerBusyError,
 } from "./app-server-rpc-error.js";
 export { BinaryNotFoundError } from "./binary-not-found-error.js";
+export { BufferLimitError } from "./buffer-limit-error.js";
 export { ConnectError, type ConnectFailure } from "./connect-error.js";
 export { InvalidInputError } from "./invalid-input-error.js";
 export { isRetryableError } from "./is-retryable-error.js";

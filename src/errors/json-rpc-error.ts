@@ -2,15 +2,20 @@ import { redactSecrets } from "./redact.js";
 import { AppServerError } from "./app-server-error.js";
 
 /**
- * Options of the JSON-RPC error constructors.
+ * Options of the JSON-RPC error constructors: the error's `code` and `data` as on the wire, and what the message
+ * for people says besides the server's own words.
  *
  * @example
  * ```ts
- * const err = new JsonRpcError(-32000, "quota exhausted", { retryAfterS: 30 }, { method: "thread/start", hint: "Wait 30 s, then try again." });
- * err.message; // "thread/start: quota exhausted. Wait 30 s, then try again. (JSON-RPC -32000)"
+ * const options: JsonRpcErrorOptions = { code: -32000, data: { retryAfterS: 30 }, method: "thread/start", hint: "Wait 30 s, then try again." };
+ * new JsonRpcError("quota exhausted", options).message; // "thread/start: quota exhausted. Wait 30 s, then try again. (JSON-RPC -32000)"
  * ```
  */
 export interface JsonRpcErrorOptions extends ErrorOptions {
+  /** The JSON-RPC error code, e.g. `-32600`. */
+  readonly code: number;
+  /** The error's `data` member, if any. */
+  readonly data?: unknown;
   /** The method that was called, named in the message. */
   readonly method?: string | undefined;
   /** Its params; a `threadId` among them is named in the message when the server's own message does not. */
@@ -26,7 +31,8 @@ export interface JsonRpcErrorOptions extends ErrorOptions {
  * request and refused it, so unlike a timeout or a closed connection, its outcome is known.
  * `err.message` is written for people (the method, the thread id, what to do); `rpcMessage` is the server's own.
  *
- * Also the error to throw from a server-request handler to answer the server with a specific code.
+ * Also the error to throw from a server-request handler to answer the server with a specific code:
+ * `throw new JsonRpcError("not allowed here", { code: -32000 })`.
  *
  * @example
  * ```ts
@@ -50,13 +56,18 @@ export class JsonRpcError extends AppServerError {
   /** The thread the call was about, when its params named one. */
   readonly threadId: string | undefined;
 
-  constructor(code: number, message: string, data?: unknown, options?: JsonRpcErrorOptions) {
-    const threadId = threadIdOf(options?.params);
-    super(describe(code, options?.shownMessage ?? message, options?.method, threadId, options?.hint), options);
+  /**
+   * @param message The error's `message` member: the server's own words.
+   * @param options Its `code` and `data`, and what the message for people adds (`method`, `params`, `hint`).
+   */
+  constructor(message: string, options: JsonRpcErrorOptions) {
+    const { code, data, method, params, hint, shownMessage } = options;
+    const threadId = threadIdOf(params);
+    super(describe(code, shownMessage ?? message, method, threadId, hint), options);
     this.code = code;
     this.rpcMessage = redactSecrets(message);
     this.data = data;
-    this.method = options?.method;
+    this.method = method;
     this.threadId = threadId;
   }
 }

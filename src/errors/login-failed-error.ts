@@ -36,12 +36,16 @@ export class LoginFailedError extends AppServerError {
   /** What the server said (`account/login/completed`'s `error`), if anything. */
   readonly serverMessage: string | null;
 
-  constructor(loginId: string, reason: LoginFailure, serverMessage: string | null, options?: ErrorOptions) {
+  /** @param options The login's id, why it ended, what the server said (if anything), and the `cause`. */
+  constructor(
+    options: ErrorOptions & { loginId: string; reason: LoginFailure; serverMessage?: string | null | undefined },
+  ) {
+    const { loginId, reason, serverMessage = null } = options;
     const what =
       reason === "cancelled"
         ? `login ${loginId} was cancelled`
         : reason === "lost"
-          ? `login ${loginId} was lost with its app-server (${howItEnded(options?.cause)}; err.cause has the details)`
+          ? `login ${loginId} was lost with its app-server (${howItEnded(options.cause)}; err.cause has the details)`
           : `login ${loginId} failed: ${serverMessage ?? "the server gave no reason"}`;
     super(`${what}. Start a new login (codex.loginChatgpt()) to try again.`, options);
     this.loginId = loginId;

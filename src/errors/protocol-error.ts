@@ -1,8 +1,10 @@
 import { AppServerError } from "./app-server-error.js";
 
+type ProtocolErrorKind = "oversizedLine" | "invalidResponse" | "unexpectedAnswer";
+
 /**
- * The app-server sent something this client cannot use as an answer: a line over the size limit, or a
- * response with neither `result` nor a well-formed `error`. The server did answer, but what it said is lost,
+ * The app-server sent something this client cannot use as an answer: a line over the size limit, a
+ * response with neither `result` nor a well-formed `error`, or one that does not fit the request. The server did answer, but what it said is lost,
  * so the outcome of the call is unknown. (Stray malformed lines that answer no call are reported as
  * diagnostics instead, and the connection goes on.)
  *
@@ -17,12 +19,16 @@ import { AppServerError } from "./app-server-error.js";
  */
 export class ProtocolError extends AppServerError {
   override name = "ProtocolError";
-  /** What was wrong, as in the matching diagnostic: `"oversizedLine"`, `"invalidResponse"`, … */
-  readonly kind: string;
+  /**
+   * What was wrong: an answer over the line limit (`oversizedLine`) or with no usable outcome
+   * (`invalidResponse`), both as in the matching diagnostic; or a well-formed answer that does not fit the request
+   * (`unexpectedAnswer`).
+   */
+  readonly kind: ProtocolErrorKind;
   /** The method of the call it concerns, when known. */
   readonly method: string | undefined;
 
-  constructor(message: string, options: ErrorOptions & { kind: string; method?: string | undefined }) {
+  constructor(message: string, options: ErrorOptions & { kind: ProtocolErrorKind; method?: string | undefined }) {
     super(message, options);
     this.kind = options.kind;
     this.method = options.method;

@@ -24,7 +24,9 @@ export class RequestAbortedError extends AppServerError {
   /** Whether the request had been sent before the abort. */
   readonly sent: boolean;
 
-  constructor(method: string, id: number | string | undefined, options?: ErrorOptions) {
+  /** @param options The method called, its id when it had been sent, and the signal's reason as `cause`. */
+  constructor(options: ErrorOptions & { method: string; id?: number | string | undefined }) {
+    const { method, id } = options;
     const sent = id !== undefined;
     super(
       sent

@@ -20,7 +20,9 @@ export class RequestTimeoutError extends AppServerError {
   readonly id: number | string;
   readonly timeoutMs: number;
 
-  constructor(method: string, id: number | string, timeoutMs: number, options?: ErrorOptions) {
+  /** @param options The method called, its id, and how long it waited. */
+  constructor(options: ErrorOptions & { method: string; id: number | string; timeoutMs: number }) {
+    const { method, id, timeoutMs } = options;
     super(
       `${method} (id ${id}) got no answer from codex app-server within ${timeoutMs} ms; the outcome is unknown: ` +
         "the server may or may not have acted on it, and a late answer will be ignored. " +

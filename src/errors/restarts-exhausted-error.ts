@@ -26,12 +26,12 @@ export class RestartsExhaustedError extends TransportClosedError {
   readonly causes: readonly Error[];
 
   /**
-   * @param causes The loss (or the failed first start), then each attempt's error.
-   * @param attempts How many attempts were made.
-   * @param firstStart Whether the app-server never came up (the first start failed): the client is then idle
-   *   again, and the next call starts afresh.
+   * @param options `causes`: the loss (or the failed first start), then each attempt's error; `attempts`: how
+   *   many attempts were made; `firstStart`: whether the app-server never came up (the first start failed) — the
+   *   client is then idle again, and the next call starts afresh.
    */
-  constructor(causes: readonly Error[], attempts: number, firstStart = false) {
+  constructor(options: { causes: readonly Error[]; attempts: number; firstStart?: boolean | undefined }) {
+    const { causes, attempts, firstStart = false } = options;
     const last = causes.at(-1);
     const closed = last instanceof TransportClosedError ? last : undefined;
     const listed = causes

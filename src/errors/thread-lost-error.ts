@@ -33,7 +33,9 @@ export class ThreadLostError extends AppServerError {
   /** Why it could not be resumed. */
   readonly reason: ThreadLostReason;
 
-  constructor(threadId: string, reason: ThreadLostReason = "ephemeral", options?: ErrorOptions) {
+  /** @param options The thread that is gone, and why (default `"ephemeral"`). */
+  constructor(options: ErrorOptions & { threadId: string; reason?: ThreadLostReason | undefined }) {
+    const { threadId, reason = "ephemeral" } = options;
     const why =
       reason === "ephemeral"
         ? "was ephemeral, so it lived only in the app-server that died"

@@ -21,9 +21,11 @@ export class TurnFailedError extends AppServerError {
   readonly turn: Turn;
   readonly threadId: string;
 
-  constructor(threadId: string, turn: Turn) {
+  /** @param options The thread, and the failed turn as the server reported it. */
+  constructor(options: ErrorOptions & { threadId: string; turn: Turn }) {
+    const { threadId, turn } = options;
     const reason = turn.error?.message ?? "the server gave no reason";
-    super(`turn ${turn.id} on thread ${threadId} failed: ${reason}`);
+    super(`turn ${turn.id} on thread ${threadId} failed: ${reason}`, options);
     this.turn =
       turn.error === null || turn.error === undefined
         ? turn

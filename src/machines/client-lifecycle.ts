@@ -212,7 +212,7 @@ export const clientLifecycleMachine = setup({
         causes: [],
         delayMs: null,
         lostAtMs: null,
-        error: new RestartsExhaustedError(causes, context.attempt, !context.everReady),
+        error: new RestartsExhaustedError({ causes, attempts: context.attempt, firstStart: !context.everReady }),
       };
     }),
     becomeReady: assign(({ event }) => ({

@@ -14,10 +14,21 @@ export interface LateResponseDiagnostic extends DiagnosticBase {
   readonly method: string;
 }
 
-/** A message that is neither a request, a notification nor a well-formed response. */
+/**
+ * A response with neither a `result` nor a well-formed `error` (its call rejects with a `ProtocolError`), or a
+ * message with neither a method nor an id.
+ */
 export interface InvalidResponseDiagnostic extends DiagnosticBase {
   readonly kind: "invalidResponse";
+  /** The id it carried, if any. */
   readonly id?: unknown;
+}
+
+/** A server request whose id is neither a number nor a string: it cannot be answered, so it is ignored. */
+export interface InvalidServerRequestDiagnostic extends DiagnosticBase {
+  readonly kind: "invalidServerRequest";
+  readonly id: unknown;
+  readonly method: string;
 }
 
 /** A server request for a method with no handler; it was answered with method-not-found (`-32601`). */
@@ -35,10 +46,20 @@ export interface ServerRequestFailedDiagnostic extends DiagnosticBase {
   readonly error: unknown;
 }
 
-/** A notification listener (or the trace hook) threw; the others still ran. */
+/** A listener threw (of a notification, an event, a turn's events, or the trace hook); the others still ran. */
 export interface ListenerFailedDiagnostic extends DiagnosticBase {
   readonly kind: "listenerFailed";
+  /** The notification it was given, when it was one. */
   readonly method?: string;
+  readonly error: unknown;
+}
+
+/** The answer to a server request could not be sent (the transport refused it); the server gets no answer. */
+export interface SendFailedDiagnostic extends DiagnosticBase {
+  readonly kind: "sendFailed";
+  /** The server request it answered. */
+  readonly id: RequestId;
+  readonly method: string;
   readonly error: unknown;
 }
 
@@ -51,6 +72,8 @@ export type ProtocolDiagnostic =
   | UnknownResponseDiagnostic
   | LateResponseDiagnostic
   | InvalidResponseDiagnostic
+  | InvalidServerRequestDiagnostic
   | UnhandledServerRequestDiagnostic
   | ServerRequestFailedDiagnostic
-  | ListenerFailedDiagnostic;
+  | ListenerFailedDiagnostic
+  | SendFailedDiagnostic;

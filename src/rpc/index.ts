@@ -6,9 +6,11 @@
  */
 export type {
   InvalidResponseDiagnostic,
+  InvalidServerRequestDiagnostic,
   LateResponseDiagnostic,
   ListenerFailedDiagnostic,
   ProtocolDiagnostic,
+  SendFailedDiagnostic,
   ServerRequestFailedDiagnostic,
   UnhandledServerRequestDiagnostic,
   UnknownResponseDiagnostic,

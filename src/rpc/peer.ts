@@ -144,7 +144,7 @@ export class JsonRpcPeer implements AsyncDisposable {
       return Promise.reject(TransportClosedError.from(this.#closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false }));
     }
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new RequestAbortedError(method, undefined, { cause: signal.reason }));
+    if (signal?.aborted) return Promise.reject(new RequestAbortedError({ method, cause: signal.reason }));
     let timeoutMs = this.#requestTimeoutMs;
     try {
       if (options.timeoutMs !== undefined) timeoutMs = checkTimeout(options.timeoutMs, "timeoutMs", true);
@@ -168,11 +168,11 @@ export class JsonRpcPeer implements AsyncDisposable {
     };
     this.#pending.set(id, call);
     if (timeoutMs !== Infinity) {
-      call.timer = setTimeout(() => this.#abandon(call, new RequestTimeoutError(method, id, timeoutMs)), timeoutMs);
+      call.timer = setTimeout(() => this.#abandon(call, new RequestTimeoutError({ method, id, timeoutMs })), timeoutMs);
     }
     if (signal !== undefined) {
       call.signal = signal;
-      call.onAbort = () => this.#abandon(call, new RequestAbortedError(method, id, { cause: signal.reason }));
+      call.onAbort = () => this.#abandon(call, new RequestAbortedError({ method, id, cause: signal.reason }));
       signal.addEventListener("abort", call.onAbort, { once: true });
     }
     if (this.#trace !== undefined) this.#traceMessage("outgoing", message);
@@ -302,10 +302,11 @@ export class JsonRpcPeer implements AsyncDisposable {
     const receivedAt = performance.now();
     if (typeof id !== "number" && typeof id !== "string") {
       this.#diagnose({
-        kind: "invalidResponse",
-        message: `Ignored a ${method} request with an invalid id.`,
+        kind: "invalidServerRequest",
+        message: `Ignored a ${method} request whose id is neither a number nor a string: it cannot be answered.`,
         atMs: Date.now(),
         id,
+        method,
       });
       return;
     }
@@ -319,6 +320,7 @@ export class JsonRpcPeer implements AsyncDisposable {
         method,
       });
       this.#reply(
+        method,
         { id, error: { code: METHOD_NOT_FOUND, message: `Method not found: no handler for ${method}` } },
         receivedAt,
       );
@@ -339,18 +341,24 @@ export class JsonRpcPeer implements AsyncDisposable {
       });
       answer = { id, error: errorBody(error) };
     }
-    this.#reply(answer, receivedAt);
+    this.#reply(method, answer, receivedAt);
   }
 
-  #reply(answer: JsonRpcMessage, receivedAt: number): void {
+  #reply(
+    method: string,
+    answer: { id: RequestId; result: unknown } | { id: RequestId; error: JsonRpcErrorBody },
+    receivedAt: number,
+  ): void {
     if (this.#closing !== undefined || this.#closeInfo !== undefined) return;
     try {
       this.#transport.send(answer);
     } catch (error) {
       this.#diagnose({
-        kind: "listenerFailed",
-        message: `Could not send an answer: ${describe(error)}`,
+        kind: "sendFailed",
+        message: `Could not send the answer to the server's ${method} request (id ${answer.id}): ${describe(error)}`,
         atMs: Date.now(),
+        id: answer.id,
+        method,
         error,
       });
       return;
@@ -381,7 +389,7 @@ export class JsonRpcPeer implements AsyncDisposable {
         typeof body.code === "number" &&
         typeof body.message === "string"
       ) {
-        call.reject(new JsonRpcError(body.code, body.message, body.data, { method: call.method }));
+        call.reject(new JsonRpcError(body.message, { code: body.code, data: body.data, method: call.method }));
         return;
       }
     } else if ("result" in message) {

@@ -1,4 +1,4 @@
-import type { ClientDiagnostic } from "../client/codex-events.js";
+import type { ClientDiagnostic } from "../client/client-diagnostic.js";
 import { SyncEvents } from "../client/events.js";
 import type { AppServerMetadata } from "../client/metadata.js";
 import { ApprovalHandlerChoice } from "../client/approval-handler-choice.js";
@@ -167,7 +167,7 @@ export class ClientLink {
               // the worker is gone: nothing is left to cancel
             }
             const timeoutMs = budget === "untilDone" ? 0 : budget.timeoutMs;
-            throw new RequestTimeoutError(what, `sync operation ${outcome.opId}`, timeoutMs);
+            throw new RequestTimeoutError({ method: what, id: `sync operation ${outcome.opId}`, timeoutMs });
           }
           response = callWorker({ kind: "poll", opId: outcome.opId });
           break;

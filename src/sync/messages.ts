@@ -1,4 +1,4 @@
-import type { ClientDiagnostic } from "../client/codex-events.js";
+import type { ClientDiagnostic } from "../client/client-diagnostic.js";
 import type { ServerRequest, ServerRequestAnswer } from "../client/server-request.js";
 import type { OperationName } from "./operations.js";
 import type { WireConfig } from "./wire-config.js";
@@ -67,7 +67,11 @@ export interface WireRestartEvent {
 }
 
 /** A diagnostic as it crosses: its `error` made cloneable. */
-export type WireDiagnostic = Omit<ClientDiagnostic, "error"> & { readonly error?: WireValue | undefined };
+export type WireDiagnostic = ClientDiagnostic extends infer D
+  ? D extends ClientDiagnostic
+    ? Omit<D, "error"> & { readonly error?: WireValue | undefined }
+    : never
+  : never;
 
 /** The worker's answer to a {@link BridgeRequest}. */
 export interface BridgeResponse {

@@ -60,7 +60,7 @@ function cloneable(value: unknown): unknown {
  *
  * @example
  * ```ts
- * const wire = toWire(new InvalidParamsError(-32600, "Invalid request: missing field `threadId`"));
+ * const wire = toWire(new InvalidParamsError("Invalid request: missing field `threadId`", { code: -32600 }));
  * ```
  */
 export function toWire(thrown: unknown, depth = 0): WireValue {

@@ -18,7 +18,8 @@ function overloadedServer(failuresBeforeSuccess: number) {
   }));
   for (const method of ["thread/list", "turn/start"]) {
     server.onRequest(method, () => {
-      if (count(method) <= failuresBeforeSuccess) throw new JsonRpcError(-32001, "Server overloaded; retry later.");
+      if (count(method) <= failuresBeforeSuccess)
+        throw new JsonRpcError("Server overloaded; retry later.", { code: -32001 });
       return method === "thread/list"
         ? { data: [], nextCursor: null }
         : { turn: { id: "t", status: "inProgress", items: [] } };

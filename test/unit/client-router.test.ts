@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LiveTurn } from "../../src/client/live-turn.js";
+import { BufferLimitError } from "../../src/errors/index.js";
 import { NotificationRouter } from "../../src/client/router.js";
 import type { Notification } from "../../src/schema/index.js";
 
@@ -68,7 +69,10 @@ test("past maxPendingTurns the turn held longest is forgotten, with a drop repor
   router.register("t1", forgotten);
   const finished = await forgotten.finished;
   assert.equal(finished.value, "lost", "a turn whose turn/completed may be lost must not wait for ever");
-  assert.match(forgotten.failure?.message ?? "", /maxPendingTurns/);
+  assert.ok(forgotten.failure instanceof BufferLimitError, `got ${String(forgotten.failure)}`);
+  assert.equal(forgotten.failure.limit, "maxPendingTurns");
+  assert.equal(forgotten.failure.turnId, "t1");
+  assert.match(forgotten.failure.message, /maxPendingTurns/);
 });
 
 test("held deltas past maxBufferedNotifications are dropped, but a turn/completed is still held", () => {

@@ -205,12 +205,15 @@ describe("mapJsonRpcError", () => {
 describe("isRetryableError", () => {
   test("is true for overload, by class or by code and data, and false for everything else", () => {
     assert.equal(isRetryableError(mapJsonRpcError({ code: -32001, message: "Server overloaded; retry later." })), true);
-    assert.equal(isRetryableError(new RetryLimitExceededError(-32000, "retry limit")), true);
-    assert.equal(isRetryableError(new JsonRpcError(-32000, "x", { errorInfo: "server_overloaded" })), true);
+    assert.equal(isRetryableError(new RetryLimitExceededError("retry limit", { code: -32000 })), true);
+    assert.equal(
+      isRetryableError(new JsonRpcError("x", { code: -32000, data: { errorInfo: "server_overloaded" } })),
+      true,
+    );
     assert.equal(isRetryableError(Object.assign(new Error("crossed a worker"), { code: -32001 })), true);
     assert.equal(isRetryableError(mapJsonRpcError({ code: -32600, message: "no active turn to steer" })), false);
-    assert.equal(isRetryableError(new RequestTimeoutError("thread/list", 1, 100)), false);
-    assert.equal(isRetryableError(new RequestAbortedError("thread/list", 1)), false);
+    assert.equal(isRetryableError(new RequestTimeoutError({ method: "thread/list", id: 1, timeoutMs: 100 })), false);
+    assert.equal(isRetryableError(new RequestAbortedError({ method: "thread/list", id: 1 })), false);
     assert.equal(isRetryableError(new TransportClosedError("closed")), false);
     assert.equal(isRetryableError(Object.assign(new Error("socket"), { code: "ECONNRESET" })), false);
     assert.equal(isRetryableError(undefined), false);
@@ -228,10 +231,10 @@ describe("the error classes", () => {
       assert.ok(ErrorClass === AppServerError || ErrorClass.prototype instanceof AppServerError, name);
       assert.equal(ErrorClass.prototype instanceof TypeError, false, name);
     }
-    assert.equal(new ServerBusyError(-32001, "x").name, "ServerBusyError");
-    assert.ok(new RetryLimitExceededError(-32001, "x") instanceof ServerBusyError);
-    assert.ok(new ParseError(-32700, "x") instanceof AppServerRpcError);
-    assert.ok(new AppServerRpcError(-32000, "x") instanceof JsonRpcError);
+    assert.equal(new ServerBusyError("x", { code: -32001 }).name, "ServerBusyError");
+    assert.ok(new RetryLimitExceededError("x", { code: -32001 }) instanceof ServerBusyError);
+    assert.ok(new ParseError("x", { code: -32700 }) instanceof AppServerRpcError);
+    assert.ok(new AppServerRpcError("x", { code: -32000 }) instanceof JsonRpcError);
   });
 
   test("TransportClosedError.from names the call, the exit and the stderr tail, without ANSI colours", () => {

@@ -248,7 +248,7 @@ describe("JsonRpcPeer: server requests and notifications", { timeout: 10_000 }, 
       throw new Error("store offline");
     });
     peer.onRequest("b", async () => {
-      throw new JsonRpcError(-32602, "bad decision", { field: "decision" });
+      throw new JsonRpcError("bad decision", { code: -32602, data: { field: "decision" } });
     });
     server.send({ id: 0, method: "a" });
     assert.deepEqual(await server.next(), { id: 0, error: { code: -32603, message: "store offline" } });
@@ -261,6 +261,39 @@ describe("JsonRpcPeer: server requests and notifications", { timeout: 10_000 }, 
       diagnostics.map((d) => d.kind),
       ["serverRequestFailed", "serverRequestFailed"],
     );
+    const call = peer.request("still/working");
+    server.send({ id: (await server.next()).id, result: 1 });
+    assert.equal(await call, 1);
+    await peer.close();
+  });
+
+  test("a server request whose id is neither a number nor a string is an invalidServerRequest diagnostic, unanswered", async () => {
+    const { peer, server, diagnostics } = connect();
+    let handled = 0;
+    peer.onRequest("item/tool/call", () => void (handled += 1));
+    server.send({ id: { nested: 1 }, method: "item/tool/call", params: {} });
+    await delay(10);
+    assert.equal(handled, 0);
+    assert.equal(diagnostics.length, 1);
+    const [diagnostic] = diagnostics;
+    assert.ok(diagnostic?.kind === "invalidServerRequest", JSON.stringify(diagnostics));
+    assert.equal(diagnostic.method, "item/tool/call");
+    assert.deepEqual(diagnostic.id, { nested: 1 });
+    await peer.close();
+  });
+
+  test("an answer the transport cannot send is a sendFailed diagnostic naming the request, and the peer goes on", async () => {
+    const { peer, server, diagnostics } = connect();
+    peer.onRequest("item/tool/call", () => ({ big: 1n }));
+    server.send({ id: 9, method: "item/tool/call", params: {} });
+    await delay(10);
+    assert.equal(diagnostics.length, 1);
+    const [diagnostic] = diagnostics;
+    assert.ok(diagnostic?.kind === "sendFailed", JSON.stringify(diagnostics.map((d) => d.kind)));
+    assert.equal(diagnostic.id, 9);
+    assert.equal(diagnostic.method, "item/tool/call");
+    assert.ok(diagnostic.error instanceof TypeError);
+    assert.match(diagnostic.message, /answer to the server's item\/tool\/call request \(id 9\)/);
     const call = peer.request("still/working");
     server.send({ id: (await server.next()).id, result: 1 });
     assert.equal(await call, 1);

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import * as errors from "../../src/errors/index.js";
 import {
   AppServerError,
+  BufferLimitError,
   BinaryNotFoundError,
   ConnectError,
   InvalidInputError,
@@ -53,14 +54,15 @@ const SAMPLES: ReadonlyArray<Error> = [
   mapJsonRpcError({ code: -32001, message: "Server overloaded; retry later." }, { method: "turn/start" }),
   mapJsonRpcError({ code: -32001, message: "retry limit reached" }, { method: "turn/start" }),
   mapJsonRpcError({ code: -32050, message: "server-defined" }, { method: "thread/list" }),
-  new JsonRpcError(-1, "odd code", [1, 2]),
+  new JsonRpcError("odd code", { code: -1, data: [1, 2] }),
   TransportClosedError.from(
     { reason: "exited", exitCode: 3, signal: null, stderrTail: "panic: boom\n" },
     { method: "thread/start", id: 4, sent: true },
   ),
-  new RequestTimeoutError("thread/list", 7, 1_000),
-  new RequestAbortedError("thread/list", 8),
+  new RequestTimeoutError({ method: "thread/list", id: 7, timeoutMs: 1_000 }),
+  new RequestAbortedError({ method: "thread/list", id: 8 }),
   new ProtocolError("bad answer", { kind: "invalidResponse", method: "initialize" }),
+  new BufferLimitError("turn t-1 was dropped", { limit: "maxPendingTurns", turnId: "t-1" }),
   new InvalidInputError("input is empty"),
   new BinaryNotFoundError("no codex", { path: "/nowhere/codex" }),
   new ConnectError("token refused", { failure: "unauthorized", endpoint: "ws://127.0.0.1:4500", httpStatus: 401 }),
@@ -72,7 +74,7 @@ const SAMPLES: ReadonlyArray<Error> = [
     endpoint: "unix:///run/codex.sock",
     closeCode: 1006,
   }),
-  new TurnFailedError("thread-1", TURN),
+  new TurnFailedError({ threadId: "thread-1", turn: TURN }),
   new TurnNotRunningError("turn ended", { threadId: "thread-1", turnId: "turn-1" }),
   new TurnLostError("turn lost", {
     cause: TransportClosedError.from({ reason: "exited", exitCode: null, signal: "SIGKILL", stderrTail: "" }),
@@ -81,16 +83,22 @@ const SAMPLES: ReadonlyArray<Error> = [
     items: [{ type: "agentMessage", id: "msg-1", text: "half a sent" } as never],
     serverTurn: { ...TURN, status: "interrupted" },
   }),
-  new RestartsExhaustedError(
-    [
+  new RestartsExhaustedError({
+    causes: [
       new Error("lost"),
       new TransportClosedError("exited at once", { reason: "exited", exitCode: 1, stderrTail: "boom" }),
     ],
-    1,
-  ),
-  new ThreadLostError("thread-2"),
-  new LoginFailedError("login-1", "cancelled", "Login server error: Login was not completed"),
-  new LoginFailedError("login-2", "lost", null, {
+    attempts: 1,
+  }),
+  new ThreadLostError({ threadId: "thread-2" }),
+  new LoginFailedError({
+    loginId: "login-1",
+    reason: "cancelled",
+    serverMessage: "Login server error: Login was not completed",
+  }),
+  new LoginFailedError({
+    loginId: "login-2",
+    reason: "lost",
     cause: TransportClosedError.from({ reason: "exited", exitCode: null, signal: "SIGKILL", stderrTail: "" }),
   }),
 ];
