@@ -13,6 +13,7 @@
  */
 import { parseArgs, styleText } from "node:util";
 import { AsyncCodex, type AppServerConfig, type AsyncTurnHandle } from "../src/index.js";
+import { serveInspector, type Inspector } from "../src/inspector/index.js";
 import { createOfflineEnvironment, textReply, type OfflineEnvironment } from "../src/testing/index.js";
 
 const DEFAULT_PROMPT = "In a few sentences: what is this library, and what can it do that `codex exec` cannot?";
@@ -35,6 +36,8 @@ const { values: flags, positionals } = parseArgs({
     model: { type: "string" },
     offline: { type: "boolean", default: false },
     "delta-delay": { type: "string", default: "35" },
+    inspect: { type: "boolean", default: false },
+    "inspect-port": { type: "string", default: "0" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -44,7 +47,9 @@ if (flags.help) {
   offline (default)   the real codex app-server + the test kit's scripted model on 127.0.0.1
   --model <name>      live: your own Codex login and config, with that model
   OPENAI_API_KEY=…    live: the OpenAI Responses API with that key (nothing written to ~/.codex)
-  --offline           stay offline even when OPENAI_API_KEY is set`);
+  --offline           stay offline even when OPENAI_API_KEY is set
+  --inspect           serve the live inspector page on 127.0.0.1 (and keep it up after the turn until Enter/Ctrl-C)
+  --inspect-port <n>  its port (default: any free port)`);
   process.exit(0);
 }
 
@@ -97,7 +102,26 @@ if (live) {
 const codex = new AsyncCodex({ ...config, requestTimeoutMs: 60_000 });
 let handle: AsyncTurnHandle | undefined;
 let interrupts = 0;
+/** Set while the demo keeps the inspector up after the turn: Enter or Ctrl-C ends the wait. */
+let quitWaiting: (() => void) | null = null;
+let inspector: Inspector | undefined;
+if (flags.inspect) {
+  const port = Number(flags["inspect-port"]);
+  try {
+    inspector = await serveInspector(codex, { port });
+  } catch (error) {
+    line("error", error instanceof Error ? error.message : String(error), "red");
+    await codex.close();
+    await offline?.close();
+    process.exit(2);
+  }
+  line("page", `${inspector.url}   (the live inspector page)`, "yellow");
+}
 process.on("SIGINT", () => {
+  if (quitWaiting !== null) {
+    quitWaiting();
+    return;
+  }
   interrupts += 1;
   if (interrupts === 1 && handle !== undefined) {
     line("demo", "interrupting the turn (Ctrl-C again to quit)", "yellow");
@@ -154,6 +178,16 @@ try {
       : `input ${n(usage.last.inputTokens)} (cached ${n(usage.last.cachedInputTokens)}) · output ${n(usage.last.outputTokens)}` +
           ` (reasoning ${n(usage.last.reasoningOutputTokens)}) · total ${n(usage.last.totalTokens)} tokens · ${seconds} s`,
   );
+  if (inspector !== undefined) {
+    line("page", `${inspector.url} stays up: press Enter (or Ctrl-C) to quit`, "yellow");
+    await new Promise<void>((resolve) => {
+      quitWaiting = resolve;
+      process.stdin.once("data", () => resolve());
+      process.stdin.once("end", () => resolve());
+      process.stdin.resume();
+    });
+    process.stdin.pause();
+  }
   await shutDown(turn.status === "failed" ? 1 : 0);
 } catch (error) {
   line("error", error instanceof Error ? error.message : String(error), "red");

@@ -1,5 +1,5 @@
 /**
- * Lists what each entry point of the package exports (`.`, `./protocol`, `./protocol/experimental`, `./testing`), one line per name with
+ * Lists what each entry point of the package exports (`.`, `./protocol`, `./protocol/experimental`, `./testing`, `./inspector`), one line per name with
  * its kind, and keeps `docs/exports.md` in step with it: the public surface, decided on purpose, where every
  * change shows up as a diff. `test/docs/exports.test.ts` fails when the file and the code disagree.
  *
@@ -17,6 +17,7 @@ export const ENTRY_POINTS: ReadonlyArray<{ readonly entry: string; readonly sour
   { entry: "codex-app-server/protocol", source: "src/schema/index.ts" },
   { entry: "codex-app-server/protocol/experimental", source: "src/schema/experimental/index.ts" },
   { entry: "codex-app-server/testing", source: "src/testing/index.ts" },
+  { entry: "codex-app-server/inspector", source: "src/inspector/index.ts" },
 ];
 
 /** Where the committed list lives. */

@@ -79,6 +79,22 @@ export {
   type RestartPolicy,
 } from "./machines/restart-policy.js";
 export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
+export type { MessageKind } from "./observe/message-record.js";
+export { type ObserveConfig } from "./observe/observe-config.js";
+export type {
+  AppServerSnapshot,
+  ClientSnapshot,
+  ClientStateSnapshot,
+  ClientTotals,
+  MessageSnapshot,
+  PendingRequestSnapshot,
+  ServerRequestSnapshot,
+  SnapshotListener,
+  SubscribeOptions,
+  ThreadSnapshot,
+  TurnSnapshot,
+} from "./observe/snapshot.js";
+export type { TraceFileOptions } from "./observe/trace-file.js";
 export type { RequestOptions } from "./rpc/peer.js";
 export type { Unsubscribe } from "./rpc/server-request.js";
 export type { TraceEvent, TraceHook } from "./rpc/trace.js";

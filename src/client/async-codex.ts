@@ -5,6 +5,8 @@ import { TransportClosedError } from "../errors/transport-closed-error.js";
 import { TurnLostError } from "../errors/turn-lost-error.js";
 import { clientLifecycleMachine, type ClientLifecycleMachine } from "../machines/client-lifecycle.js";
 import { resolveRestartPolicy } from "../machines/restart-policy.js";
+import { ClientObserver } from "../observe/client-observer.js";
+import type { ClientSnapshot, SnapshotListener, SubscribeOptions } from "../observe/snapshot.js";
 import type { RequestOptions } from "../rpc/peer.js";
 import type { Unsubscribe } from "../rpc/server-request.js";
 import type {
@@ -89,6 +91,7 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #session: Session;
   readonly #serverRequests: ServerRequestRouter;
   readonly #threads: ResumableThreads;
+  readonly #observer: ClientObserver;
   /** Turns lost with the connection, waiting for the restarted app-server's account of them. */
   #lostTurns: LiveTurn[] = [];
   /** The last connection a start opened: `close()` ends it even when the machine never took it (closed mid-start). */
@@ -159,17 +162,23 @@ export class AsyncCodex implements AsyncDisposable {
       queueMicrotask(() => void this.#recoverLostTurns());
     });
     this.#lifecycle.start();
+    this.#observer = new ClientObserver({
+      config,
+      lifecycle: this.#lifecycle,
+      listenerFailed: (error) => this.#diagnose({ kind: "listenerFailed", message: `A snapshot subscriber threw: ${String(error)}`, error }),
+    });
     const turnStart: TurnStartContext = {
       router: this.#router,
       serverRequests: this.#serverRequests,
       maxBufferedNotifications: this.#maxBufferedNotifications,
       inspect: config.inspect,
       diagnose: (diagnostic) => this.#diagnose(diagnostic),
-      request: async (params, options) => {
+      request: async (params, options, live) => {
         const connection = await this.#ready(options?.signal, "turn/start");
-        const answer = await this.#send(connection, "turn/start", params, options);
+        const answer = await this.#send(connection, "turn/start", params, options, live);
         return { answer, current: () => this.#lifecycle.getSnapshot().context.connection === connection };
       },
+      starting: (live, params) => this.#observer.turnStarting(live, params.threadId, params.model ?? null),
       started: (threadId) => this.#threads.turnStarted(threadId),
       lost: (turn, cause) => {
         const lost = turn.loseConnection(cause, false);
@@ -307,6 +316,41 @@ export class AsyncCodex implements AsyncDisposable {
     return result;
   }
 
+  /**
+   * What the client is doing right now, as plain JSON: its lifecycle state, the app-server (pid, version,
+   * uptime), every thread it knows, every running turn and the last finished ones (`maxFinishedTurns`, default
+   * 100) with their machine state, counts, usage and error, its pending requests, the server requests waiting
+   * for an answer (approvals), and the latest messages (`maxRecentMessages`, default 50). It holds no secret.
+   *
+   * @example
+   * ```ts
+   * const snapshot = codex.snapshot();
+   * console.log(snapshot.client.state, snapshot.runningTurns.map((turn) => turn.state));
+   * console.log(JSON.stringify(snapshot)); // plain JSON: log it, send it, keep it
+   * ```
+   */
+  snapshot(): ClientSnapshot {
+    return this.#observer.snapshot();
+  }
+
+  /**
+   * Calls `listener` with a fresh {@link ClientSnapshot} whenever something in it changed (a state, a delta, a
+   * message, a request), coalesced: at most once per `intervalMs` (default 100), so a turn of 5,000 deltas
+   * makes a few dozen calls, not 5,000. Returns the unsubscribe, a function that is also `Disposable`. A
+   * listener that throws is reported as a `listenerFailed` diagnostic and never breaks the client.
+   *
+   * @example
+   * ```ts
+   * using subscription = codex.subscribe((snapshot) => {
+   *   for (const turn of snapshot.runningTurns) console.log(turn.turnId, JSON.stringify(turn.state), turn.deltas);
+   * });
+   * await thread.run("Explain this repository.");
+   * ```
+   */
+  subscribe(listener: SnapshotListener, options?: SubscribeOptions): Unsubscribe {
+    return this.#observer.subscribe(listener, options);
+  }
+
   /** {@link AsyncCodex.request}, also giving the connection that answered. */
   async #request<M extends ClientRequestMethod>(
     method: M,
@@ -323,10 +367,16 @@ export class AsyncCodex implements AsyncDisposable {
     method: M,
     params: ClientRequestParams<M>,
     options?: RequestOptions,
+    turn?: LiveTurn,
   ): Promise<ClientRequestResult<M>> {
     await this.#threads.prepare(method, params, connection);
     const call = (_attempt: number, signal?: AbortSignal) =>
-      requestCodex<ClientRequestResult<M>>(connection.peer, method, params, { ...options, signal });
+      this.#observer.request(
+        method,
+        params,
+        (trace) => requestCodex<ClientRequestResult<M>>(connection.peer, method, params, { ...options, signal, trace }),
+        turn,
+      );
     const retry = this.#config.retry;
     if (retry === undefined || retry === false || !IDEMPOTENT_METHODS.has(method)) return call(1, options?.signal);
     return retryOnOverload(call, { ...(retry === true ? {} : retry), signal: options?.signal });
@@ -564,7 +614,8 @@ export class AsyncCodex implements AsyncDisposable {
 
   async #open(signal: AbortSignal): Promise<Connection> {
     const checks = this.#checks.load();
-    const connection = await openConnection(this.#config, {
+    await this.#observer.prepare();
+    const connection = await openConnection({ ...this.#config, trace: this.#observer.trace }, {
       signal,
       notification: (notification) => this.#onNotification(notification),
       diagnostic: (diagnostic) => this.#diagnose(diagnostic),
@@ -578,6 +629,7 @@ export class AsyncCodex implements AsyncDisposable {
     }
     this.#metadata = connection.metadata;
     this.#checks.checkServerVersion(connection.metadata.serverInfo.version);
+    this.#observer.connected(connection.pid, connection.metadata, connection.peer.closed);
     void connection.peer.closed.then((info) => this.#lost(connection, TransportClosedError.from(info)));
     return connection;
   }

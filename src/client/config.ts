@@ -2,6 +2,7 @@ import type { InspectionEvent } from "xstate";
 import { checkTimeout } from "../errors/check-timeout.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { resolveRestartPolicy, type RestartPolicy } from "../machines/restart-policy.js";
+import type { ObserveConfig } from "../observe/observe-config.js";
 import type { TraceHook } from "../rpc/trace.js";
 import { checkConnectTarget, type ConnectTarget } from "../transport/connect.js";
 import type { Transport } from "../transport/transport.js";
@@ -21,7 +22,7 @@ import type { ApprovalHandler } from "./server-request.js";
  * });
  * ```
  */
-export interface AppServerConfig {
+export interface AppServerConfig extends ObserveConfig {
   /** A `codex` executable; default: the installed `@openai/codex` (its native binary first). */
   codexBin?: string | undefined;
   /** The whole command line, program first, used verbatim (`codexBin` and `configOverrides` are then ignored). */

@@ -11,7 +11,7 @@ import {
 import { JsonRpcError, type JsonRpcErrorOptions } from "../errors/json-rpc-error.js";
 import { isServerOverloaded, mentionsRetryLimit } from "../errors/server-overloaded.js";
 import type { JsonRpcErrorBody } from "../rpc/messages.js";
-import type { JsonRpcPeer, RequestOptions } from "../rpc/peer.js";
+import type { JsonRpcPeer, PeerRequestOptions } from "../rpc/peer.js";
 
 // The codex side of JSON-RPC errors. The peer (src/rpc) is protocol-agnostic: it rejects an error answer with a
 // plain `JsonRpcError` (code, message, data). What a code and the real server's wording mean — which class, which
@@ -61,7 +61,7 @@ export function requestCodex<R>(
   peer: JsonRpcPeer,
   method: string,
   params?: unknown,
-  options?: RequestOptions,
+  options?: PeerRequestOptions,
 ): Promise<R> {
   return peer.request<R>(method, params, options).catch((error: unknown) => {
     throw toCodexError(error, method, params);

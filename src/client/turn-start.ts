@@ -20,8 +20,11 @@ export interface TurnStartContext {
    */
   readonly request: (
     params: TurnStartParams,
-    options?: RequestOptions,
+    options: RequestOptions | undefined,
+    live: LiveTurn,
   ) => Promise<{ answer: TurnStartResponse; current: () => boolean }>;
+  /** Told of each turn before its `turn/start` goes out (the observer watches it from there). */
+  readonly starting?: ((live: LiveTurn, params: TurnStartParams) => void) | undefined;
   /** The server accepted a turn on this thread (and so has written the thread down). */
   readonly started: (threadId: string) => void;
   /** Ends a turn whose connection ended while its answer was on its way (it is `lost`, its outcome unknown). */
@@ -60,6 +63,7 @@ export async function startTurn(
   });
   let turnId: string;
   let current: () => boolean;
+  context.starting?.(live, params);
   router.expectTurn(params.threadId);
   try {
     ({
@@ -67,7 +71,7 @@ export async function startTurn(
         turn: { id: turnId },
       },
       current,
-    } = await context.request(params, options));
+    } = await context.request(params, options, live));
   } catch (error) {
     router.turnStartSettled(params.threadId);
     live.reject(error instanceof Error ? error.message : String(error));

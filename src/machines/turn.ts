@@ -39,6 +39,8 @@ export interface TurnContext {
   readonly usage: ThreadTokenUsage | null;
   /** How many `steer` events the turn accepted. */
   readonly steers: number;
+  /** How many delta notifications (agent text, reasoning, command output, …) the turn received. */
+  readonly deltas: number;
   /** Whether `interrupt` was requested. */
   readonly interruptRequested: boolean;
 }
@@ -122,6 +124,10 @@ function isItemProgress(event: TurnEvent): boolean {
   );
 }
 
+function isDeltaNotification(event: TurnEvent): boolean {
+  return event.type === "notification" && event.notification.method.endsWith("/delta");
+}
+
 function failure(message: string): TurnError {
   return { message, codexErrorInfo: null, additionalDetails: null };
 }
@@ -163,6 +169,7 @@ export const turnMachine = setup({
     isTurnStarted: ({ event }) => isMethod(event, "turn/started"),
     isError: ({ event }) => isMethod(event, "error"),
     isUsage: ({ event }) => isMethod(event, "thread/tokenUsage/updated"),
+    isDelta: ({ event }) => isDeltaNotification(event),
     endsCompleted: ({ event }) => {
       const status = completedStatus(event);
       return status === "completed" || status === "inProgress";
@@ -191,7 +198,7 @@ export const turnMachine = setup({
       }
       if (isMethod(event, "item/agentMessage/delta")) {
         const { itemId, delta } = event.notification.params;
-        return { items: appendDelta(context.items, itemId, delta) };
+        return { items: appendDelta(context.items, itemId, delta), deltas: context.deltas + 1 };
       }
       if (isMethod(event, "item/completed")) {
         const item = event.notification.params.item;
@@ -210,6 +217,7 @@ export const turnMachine = setup({
         isMethod(event, "thread/tokenUsage/updated") ? event.notification.params.tokenUsage : context.usage,
     }),
     countSteer: assign({ steers: ({ context }) => context.steers + 1 }),
+    countDelta: assign({ deltas: ({ context }) => context.deltas + 1 }),
     requestInterrupt: assign({ interruptRequested: true }),
     finish: assign(({ context, event }) => {
       if (!isMethod(event, "turn/completed")) return {};
@@ -239,6 +247,7 @@ export const turnMachine = setup({
     error: null,
     usage: null,
     steers: 0,
+    deltas: 0,
     interruptRequested: false,
   }),
   initial: "starting",
@@ -251,6 +260,7 @@ export const turnMachine = setup({
       { guard: "isTurnStarted", actions: "learnTurnId" },
       { guard: "isError", actions: "recordError" },
       { guard: "isUsage", actions: "recordUsage" },
+      { guard: "isDelta", actions: "countDelta" },
     ],
     "connection.lost": { target: ".lost", actions: "fail" },
   },

@@ -39,6 +39,15 @@ export interface RequestOptions {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * Options of one request as the peer takes them: {@link RequestOptions} and the W3C trace context to send
+ * along (the request's `trace` member).
+ */
+export interface PeerRequestOptions extends RequestOptions {
+  /** Sent as the request's `trace` member (`traceparent`, `tracestate`), for the server's own tracing. */
+  trace?: { readonly traceparent?: string | null; readonly tracestate?: string | null } | undefined;
+}
+
 interface PendingCall {
   readonly id: number;
   readonly method: string;
@@ -139,7 +148,7 @@ export class JsonRpcPeer implements AsyncDisposable {
    * const list = await peer.request<{ data: unknown[] }>("thread/list", { limit: 10 }, { timeoutMs: 5_000, signal });
    * ```
    */
-  request<R = unknown>(method: string, params?: unknown, options: RequestOptions = {}): Promise<R> {
+  request<R = unknown>(method: string, params?: unknown, options: PeerRequestOptions = {}): Promise<R> {
     if (this.#closing !== undefined || this.#closeInfo !== undefined) {
       return Promise.reject(TransportClosedError.from(this.#closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false }));
     }
@@ -153,6 +162,7 @@ export class JsonRpcPeer implements AsyncDisposable {
     }
     const id = this.#nextId++;
     const message: JsonRpcRequest = params === undefined ? { id, method } : { id, method, params };
+    if (options.trace !== undefined) (message as { trace?: unknown }).trace = options.trace;
     try {
       this.#transport.send(message);
     } catch (error) {

@@ -4,6 +4,7 @@ import type { AsyncTurnHandle } from "../client/async-turn-handle.js";
 import type { AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle } from "../client/login.js";
 import { AppServerError } from "../errors/app-server-error.js";
 import { connectTransport } from "../transport/connect.js";
+import { traceFileOf } from "../observe/trace-file.js";
 import { StdioTransport } from "../transport/stdio-transport.js";
 import type { Transport } from "../transport/transport.js";
 import type { ClientNews, WireDiagnostic, WireRestartEvent } from "./messages.js";
@@ -50,6 +51,8 @@ export class ClientHost {
     const launch = { ...options, env: workerSideEnv(wire) };
     this.codex = new AsyncCodex({
       ...options,
+      // The caller's environment, not the worker's older copy, decides whether CODEX_APP_SERVER_TRACE is set.
+      traceFile: options.traceFile ?? traceFileOf(undefined, wire.callerEnv) ?? false,
       approvalHandler: this.relay.handler,
       transport:
         connect === undefined

@@ -20,6 +20,7 @@ import type { EventListener, ListenOptions } from "../client/events.js";
 import { checkApiKey } from "../client/login.js";
 import { threadParams } from "../client/settings.js";
 import type { Unsubscribe } from "../rpc/server-request.js";
+import type { ClientSnapshot } from "../observe/snapshot.js";
 import { ClientLink } from "./client-link.js";
 import type { SyncCodexEventMap } from "./codex-events.js";
 import { checkCodexConfig, type CodexConfig } from "./config.js";
@@ -228,6 +229,21 @@ export class Codex implements Disposable {
       this.#link.requestBudget(requestOptions),
     );
     return new Thread(this.#link, id);
+  }
+
+  /**
+   * What the client is doing right now, as plain JSON (the same {@link ClientSnapshot} as
+   * `AsyncCodex.snapshot()`): lifecycle state, app-server, threads, running and recently finished turns,
+   * pending requests, waiting server requests and the latest messages. It holds no secret.
+   *
+   * @example
+   * ```ts
+   * const { client, runningTurns, finishedTurns } = codex.snapshot();
+   * console.log(client.state, runningTurns.length, finishedTurns.at(-1)?.state);
+   * ```
+   */
+  snapshot(): ClientSnapshot {
+    return this.#link.invoke("snapshot", [], this.#link.requestBudget());
   }
 
   /**

@@ -119,6 +119,7 @@ export const operations = {
   account: (host: ClientHost, options?: { refreshToken?: boolean }, requestOptions?: SyncRequestOptions) =>
     host.codex.account(options, requestOptions),
   logout: (host: ClientHost, requestOptions?: SyncRequestOptions) => host.codex.logout(requestOptions),
+  snapshot: async (host: ClientHost) => host.codex.snapshot(),
   forwardServerRequests: async (host: ClientHost, threadId: string | null, on: boolean) =>
     host.relay.forward(threadId, on),
 

@@ -39,6 +39,7 @@ function snippets(): Snippet[] {
         .replaceAll('"codex-app-server/testing"', '"../../../src/testing/index.js"')
         .replaceAll('"codex-app-server/protocol/experimental"', '"../../../src/schema/experimental/index.js"')
         .replaceAll('"codex-app-server/protocol"', '"../../../src/schema/index.js"')
+        .replaceAll('"codex-app-server/inspector"', '"../../../src/inspector/index.js"')
         .replaceAll('"codex-app-server"', '"../../../src/index.js"');
       const assumed = Object.entries(ASSUMED)
         .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code))

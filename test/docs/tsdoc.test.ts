@@ -7,7 +7,7 @@ import ts from "typescript";
 // with an `@example`: the API reference (docs/api) is generated from it, so an export without it is an
 // undocumented part of the API.
 
-const ENTRY_POINTS = ["src/index.ts", "src/testing/index.ts"].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)));
+const ENTRY_POINTS = ["src/index.ts", "src/testing/index.ts", "src/inspector/index.ts"].map((path) => fileURLToPath(new URL(`../../${path}`, import.meta.url)));
 
 const program = ts.createProgram(ENTRY_POINTS, {
   target: ts.ScriptTarget.ES2023,
@@ -51,6 +51,7 @@ function exportsOf(entry: string): { name: string; symbol: ts.Symbol }[] {
 }
 
 function entryName(entry: string): string {
+  if (entry.endsWith("inspector/index.ts")) return "codex-app-server/inspector";
   return entry.endsWith("testing/index.ts") ? "codex-app-server/testing" : "codex-app-server";
 }
 

@@ -56,6 +56,7 @@ export class FakeAppServer {
       return this.onTurnStart(params, `turn_${++this.#turns}`);
     });
     peer.onRequest("turn/interrupt", () => ({}));
+    peer.onRequest<{ expectedTurnId: string }>("turn/steer", (params) => ({ turnId: params.expectedTurnId }));
     this.#peer = peer;
     this.#end = server;
     return client;
