@@ -47,6 +47,7 @@ const EVENTS: AnyEventObject[] = [
 ];
 
 const paths = getSimplePaths(clientLifecycleMachine, {
+  input: { restart: null },
   events: EVENTS,
   serializeState: (snapshot: Lifecycle) => JSON.stringify(snapshot.value),
 } as never);
@@ -146,9 +147,12 @@ async function replay(server: HeldAppServer, codex: AsyncCodex, event: AnyEventO
 }
 
 describe("clientLifecycleMachine, model-based: every simple path replayed through AsyncCodex", { timeout: 120_000 }, () => {
-  it(`@xstate/graph finds ${paths.length} simple paths over ${EVENTS.length} events, reaching every state`, () => {
+  it(`@xstate/graph finds ${paths.length} simple paths over ${EVENTS.length} events, reaching every state a client without a restart policy has`, () => {
     const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
-    for (const state of Object.keys(clientLifecycleMachine.root.states)) assert.ok(reached.has(JSON.stringify(state)), `no path reaches ${state}`);
+    // `reconnecting` needs the `restart` option and its backoff timers: the restart tests cover it.
+    for (const state of Object.keys(clientLifecycleMachine.root.states).filter((name) => name !== "reconnecting")) {
+      assert.ok(reached.has(JSON.stringify(state)), `no path reaches ${state}`);
+    }
   });
 
   for (const path of paths) {
@@ -156,7 +160,9 @@ describe("clientLifecycleMachine, model-based: every simple path replayed throug
     it(name, async () => {
       // The machine alone, its actors never settling by themselves: their outcome is the path's events.
       const pending = fromPromise<void>(() => new Promise<void>(() => undefined));
-      const machine = createActor(clientLifecycleMachine.provide({ actors: { start: pending, stop: pending } })).start();
+      const machine = createActor(clientLifecycleMachine.provide({ actors: { start: pending as never, stop: pending as never } }), {
+        input: { restart: null },
+      }).start();
       const server = new HeldAppServer();
       const codex = new AsyncCodex({ transport: server.transport, traceFile: false, openTelemetry: false });
       try {
