@@ -17,7 +17,12 @@ const TURNS = Number(process.env.TURNS ?? 1_000);
 const SNAPSHOTS = Number(process.env.SNAPSHOTS ?? 200);
 
 const server = new FakeAppServer();
-const codex = new AsyncCodex({ transport: server.transport, traceFile: false, openTelemetry: false, requestTimeoutMs: 60_000 });
+const codex = new AsyncCodex({
+  transport: server.transport,
+  traceFile: false,
+  openTelemetry: false,
+  requestTimeoutMs: 60_000,
+});
 const thread = await codex.threadStart();
 const handles: AsyncTurnHandle[] = [];
 for (let i = 0; i < TURNS; i++) handles.push(await thread.turn(`turn ${i}`));
@@ -70,8 +75,14 @@ unsubscribe();
 
 const heap = process.memoryUsage().heapUsed / 2 ** 20;
 console.log(`running turns: ${TURNS}`);
-console.log(`snapshot(): median ${median(times).toFixed(3)} ms, p95 ${quantile(times, 0.95).toFixed(3)} ms (${SNAPSHOTS} snapshots)`);
-console.log(`snapshot() + JSON.stringify: median ${median(json).toFixed(3)} ms; ${(bytes / 1024).toFixed(0)} KiB of JSON`);
-console.log(`subscribe(intervalMs 100) during 10,000 deltas over ${flowMs.toFixed(0)} ms: ${calls} calls, ${spent.toFixed(1)} ms in listeners`);
+console.log(
+  `snapshot(): median ${median(times).toFixed(3)} ms, p95 ${quantile(times, 0.95).toFixed(3)} ms (${SNAPSHOTS} snapshots)`,
+);
+console.log(
+  `snapshot() + JSON.stringify: median ${median(json).toFixed(3)} ms; ${(bytes / 1024).toFixed(0)} KiB of JSON`,
+);
+console.log(
+  `subscribe(intervalMs 100) during 10,000 deltas over ${flowMs.toFixed(0)} ms: ${calls} calls, ${spent.toFixed(1)} ms in listeners`,
+);
 console.log(`heap used: ${heap.toFixed(0)} MiB`);
 await codex.close();

@@ -165,7 +165,8 @@ export class AsyncCodex implements AsyncDisposable {
     this.#observer = new ClientObserver({
       config,
       lifecycle: this.#lifecycle,
-      listenerFailed: (error) => this.#diagnose({ kind: "listenerFailed", message: `A snapshot subscriber threw: ${String(error)}`, error }),
+      listenerFailed: (error) =>
+        this.#diagnose({ kind: "listenerFailed", message: `A snapshot subscriber threw: ${String(error)}`, error }),
     });
     const turnStart: TurnStartContext = {
       router: this.#router,
@@ -615,12 +616,15 @@ export class AsyncCodex implements AsyncDisposable {
   async #open(signal: AbortSignal): Promise<Connection> {
     const checks = this.#checks.load();
     await this.#observer.prepare();
-    const connection = await openConnection({ ...this.#config, trace: this.#observer.trace }, {
-      signal,
-      notification: (notification) => this.#onNotification(notification),
-      diagnostic: (diagnostic) => this.#diagnose(diagnostic),
-      serverRequests: this.#serverRequests,
-    });
+    const connection = await openConnection(
+      { ...this.#config, trace: this.#observer.trace },
+      {
+        signal,
+        notification: (notification) => this.#onNotification(notification),
+        diagnostic: (diagnostic) => this.#diagnose(diagnostic),
+        serverRequests: this.#serverRequests,
+      },
+    );
     this.#latest = connection;
     await checks;
     if (signal.aborted) {

@@ -115,13 +115,14 @@ function ranks(parent: StateNodeView): Map<StateNodeView, number> {
 function measure(node: StateNodeView): Box {
   const children = Object.values(node.states).map(measure);
   const label = node.key.length * CHAR_WIDTH + 2 * PAD;
-  if (children.length === 0) return { node, path: pathOf(node), width: Math.max(label, 64), height: ATOMIC_HEIGHT, x: 0, y: 0, children };
+  if (children.length === 0)
+    return { node, path: pathOf(node), width: Math.max(label, 64), height: ATOMIC_HEIGHT, x: 0, y: 0, children };
   const rank = ranks(node);
   const columns: Box[][] = [];
   for (const child of children) (columns[rank.get(child.node) ?? 0] ??= []).push(child);
   let x = PAD;
   let height = 0;
-  const placed = columns.filter((column) => column !== undefined);
+  const placed = Object.values(columns); // the columns in order, without the holes of ranks no state has
   for (const column of placed) {
     const width = Math.max(...column.map((box) => box.width));
     let y = 0;
@@ -183,9 +184,13 @@ export function drawMachine(machine: AnyStateMachine): string {
       const kind = box.children.length > 0 ? "compound" : box.node.type === "final" ? "final" : "atomic";
       parts.push(`<g class="state ${kind}" data-state="${escape(box.path)}">`);
       parts.push(`<title>${escape(box.path)}</title>`);
-      parts.push(`<rect x="${box.x.toFixed(1)}" y="${box.y.toFixed(1)}" width="${box.width.toFixed(1)}" height="${box.height.toFixed(1)}" rx="8"/>`);
+      parts.push(
+        `<rect x="${box.x.toFixed(1)}" y="${box.y.toFixed(1)}" width="${box.width.toFixed(1)}" height="${box.height.toFixed(1)}" rx="8"/>`,
+      );
       const textY = box.children.length > 0 ? box.y + 15 : box.y + box.height / 2 + 4;
-      parts.push(`<text x="${(box.x + box.width / 2).toFixed(1)}" y="${textY.toFixed(1)}">${escape(box.node.key)}</text>`);
+      parts.push(
+        `<text x="${(box.x + box.width / 2).toFixed(1)}" y="${textY.toFixed(1)}">${escape(box.node.key)}</text>`,
+      );
       parts.push("</g>");
     }
     for (const child of box.children) drawBox(child);

@@ -88,15 +88,21 @@ export interface Inspector extends AsyncDisposable {
 export async function serveInspector(codex: InspectedClient, options: InspectorOptions = {}): Promise<Inspector> {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidInputError(`\`port\` must be a whole number from 0 to 65535, got ${JSON.stringify(options.port)}.`);
+    throw new InvalidInputError(
+      `\`port\` must be a whole number from 0 to 65535, got ${JSON.stringify(options.port)}.`,
+    );
   }
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   if (typeof intervalMs !== "number" || !(intervalMs >= 0) || !Number.isFinite(intervalMs)) {
-    throw new InvalidInputError(`\`intervalMs\` must be a number of milliseconds ≥ 0, got ${JSON.stringify(options.intervalMs)}.`);
+    throw new InvalidInputError(
+      `\`intervalMs\` must be a number of milliseconds ≥ 0, got ${JSON.stringify(options.intervalMs)}.`,
+    );
   }
   options.signal?.throwIfAborted();
   if (codex.snapshot().client.status !== "active") {
-    throw new AppServerError("the client is already closed: there is nothing left to inspect. Serve the inspector before closing it.");
+    throw new AppServerError(
+      "the client is already closed: there is nothing left to inspect. Serve the inspector before closing it.",
+    );
   }
 
   const page = inspectorPage();
@@ -132,9 +138,15 @@ export async function serveInspector(codex: InspectedClient, options: InspectorO
         })
         .end(page);
     } else if (path === "/snapshot") {
-      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(codex.snapshot()));
+      response
+        .writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify(codex.snapshot()));
     } else if (path === "/events") {
-      response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      response.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+      });
       streams.add(response);
       response.on("close", () => streams.delete(response));
       send(response, codex.snapshot());

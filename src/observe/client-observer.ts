@@ -6,8 +6,13 @@ import type { JsonRpcMessage, RequestId } from "../rpc/messages.js";
 import { unsubscribe, type Unsubscribe } from "../rpc/server-request.js";
 import type { TraceHook } from "../rpc/trace.js";
 import type { W3cTraceContext } from "../schema/index.js";
-import { RequestMethods, type MessageRecord } from "./message-record.js";
-import { checkObserveConfig, DEFAULT_MAX_FINISHED_TURNS, DEFAULT_MAX_RECENT_MESSAGES, type ObserveConfig } from "./observe-config.js";
+import { jsonOf, RequestMethods, type MessageRecord } from "./message-record.js";
+import {
+  checkObserveConfig,
+  DEFAULT_MAX_FINISHED_TURNS,
+  DEFAULT_MAX_RECENT_MESSAGES,
+  type ObserveConfig,
+} from "./observe-config.js";
 import { loadOpenTelemetry, TurnSpans } from "./open-telemetry.js";
 import { Redactor, secretValuesOf } from "./redact.js";
 import type {
@@ -170,7 +175,8 @@ export class ClientObserver {
    */
   prepare(): Promise<void> {
     this.#prepared ??= (async () => {
-      if (this.#traceFileOptions !== null && this.#file === null) this.#file = TraceFile.open(this.#traceFileOptions, this.#redactor);
+      if (this.#traceFileOptions !== null && this.#file === null)
+        this.#file = TraceFile.open(this.#traceFileOptions, this.#redactor);
       if (this.#openTelemetry) {
         const api = await loadOpenTelemetry();
         if (api !== null) this.#spans = new TurnSpans(api);
@@ -223,7 +229,8 @@ export class ClientObserver {
     try {
       if (this.#spans === null) return await send(undefined);
       const turnId = stringOf(ids.turnId) ?? stringOf(ids.expectedTurnId);
-      const record = turn === undefined ? (turnId === null ? undefined : this.#byTurnId.get(turnId)) : this.#running.get(turn);
+      const record =
+        turn === undefined ? (turnId === null ? undefined : this.#byTurnId.get(turnId)) : this.#running.get(turn);
       return await this.#spans.request(method, record?.span, send);
     } finally {
       this.#pending.delete(key);
@@ -270,7 +277,11 @@ export class ClientObserver {
    */
   snapshot(): ClientSnapshot {
     const now = Date.now();
-    const lifecycle = this.#lifecycle.getSnapshot() as { value: ClientSnapshot["client"]["state"]; status: string; context?: { error?: unknown } };
+    const lifecycle = this.#lifecycle.getSnapshot() as {
+      value: ClientSnapshot["client"]["state"];
+      status: string;
+      context?: { error?: unknown };
+    };
     const failure = lifecycle.context?.error;
     const running: TurnSnapshot[] = [];
     const runningByThread = new Map<string, string[]>();
@@ -300,7 +311,12 @@ export class ClientObserver {
       client: {
         state: lifecycle.value,
         status: lifecycle.status,
-        error: failure instanceof Error ? this.#redactor.text(failure.message) : failure == null ? null : this.#redactor.text(String(failure)),
+        error:
+          failure instanceof Error
+            ? this.#redactor.text(failure.message)
+            : failure == null
+              ? null
+              : this.#redactor.text(typeof failure === "string" ? failure : "the client failed"),
       },
       appServer: this.#appServer(now),
       threads,
@@ -332,7 +348,12 @@ export class ClientObserver {
    * ```
    */
   subscribe(listener: SnapshotListener, options: SubscribeOptions = {}): Unsubscribe {
-    const subscriber: Subscriber = { listener, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS, timer: null, lastAtMs: 0 };
+    const subscriber: Subscriber = {
+      listener,
+      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+      timer: null,
+      lastAtMs: 0,
+    };
     const stop = unsubscribe(() => {
       this.#subscribers.delete(subscriber);
       if (subscriber.timer !== null) clearTimeout(subscriber.timer);
@@ -442,9 +463,10 @@ export class ClientObserver {
   #messageSnapshot(entry: MessageEntry): MessageSnapshot {
     if (entry.bytes === undefined || entry.preview === undefined) {
       const message = entry.message as { params?: unknown; result?: unknown; error?: unknown };
-      entry.bytes = Buffer.byteLength(JSON.stringify(entry.message) ?? "");
-      const payload = "method" in entry.message ? message.params : "error" in entry.message ? message.error : message.result;
-      const text = payload === undefined ? "" : (JSON.stringify(this.#redactor.value(payload)) ?? "");
+      entry.bytes = Buffer.byteLength(jsonOf(entry.message));
+      const payload =
+        "method" in entry.message ? message.params : "error" in entry.message ? message.error : message.result;
+      const text = payload === undefined ? "" : jsonOf(this.#redactor.value(payload));
       entry.preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
     }
     const { record } = entry;

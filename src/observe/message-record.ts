@@ -65,3 +65,10 @@ function remember(methods: Map<RequestId, string>, id: RequestId, method: string
   methods.set(id, method);
   if (methods.size > METHODS_KEPT) methods.delete(methods.keys().next().value!);
 }
+
+/** A value as JSON text; `""` for what JSON cannot hold (`undefined`, a function). */
+export function jsonOf(value: unknown): string {
+  // JSON.stringify is typed as always giving a string; it gives `undefined` for those.
+  const stringify = JSON.stringify as (value: unknown) => string | undefined;
+  return stringify(value) ?? "";
+}

@@ -53,7 +53,9 @@ export function checkObserveConfig(config: ObserveConfig): void {
   for (const key of ["maxFinishedTurns", "maxRecentMessages"] as const) {
     const value = config[key];
     if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 0)) {
-      throw new InvalidInputError(`\`${key}\` must be a whole number ≥ 0, got ${JSON.stringify(value) ?? typeof value}.`);
+      throw new InvalidInputError(
+        `\`${key}\` must be a whole number ≥ 0, got ${(JSON.stringify(value) as string | undefined) ?? typeof value}.`,
+      );
     }
   }
   if (config.openTelemetry !== undefined && typeof config.openTelemetry !== "boolean") {

@@ -24,7 +24,8 @@ let loading: Promise<Api | null> | undefined;
  */
 export function loadOpenTelemetry(): Promise<Api | null> {
   loading ??= import(API_PACKAGE).then(
-    (module: Api & { default?: Api }) => (typeof module.trace?.getTracer === "function" ? module : (module.default ?? null)),
+    (module: Partial<Api> & { default?: Api }) =>
+      typeof module.trace?.getTracer === "function" ? (module as Api) : (module.default ?? null),
     () => null,
   );
   return loading;
@@ -101,7 +102,11 @@ export class TurnSpans {
    * Runs one request in its own span, a child of `parent` (a turn's) or of the active span, and hands `send`
    * the span's W3C trace context for the request's `trace` member.
    */
-  async request<R>(method: string, parent: Context | undefined, send: (trace: W3cTraceContext | undefined) => Promise<R>): Promise<R> {
+  async request<R>(
+    method: string,
+    parent: Context | undefined,
+    send: (trace: W3cTraceContext | undefined) => Promise<R>,
+  ): Promise<R> {
     const api = this.#api;
     const span = this.#tracer.startSpan(
       method,

@@ -47,7 +47,13 @@ function normalise(key: string): string {
 /** Whether a key's value is a secret (an API key, a token, a password, an `Authorization` header…). */
 export function isSecretKey(key: string): boolean {
   const name = normalise(key);
-  return SECRET_KEYS.has(name) || name.endsWith("apikey") || name.endsWith("secret") || name.endsWith("password") || /(access|refresh|id|auth|session|bearer)token$/.test(name);
+  return (
+    SECRET_KEYS.has(name) ||
+    name.endsWith("apikey") ||
+    name.endsWith("secret") ||
+    name.endsWith("password") ||
+    /(access|refresh|id|auth|session|bearer)token$/.test(name)
+  );
 }
 
 /** Options of {@link Redactor}. */
@@ -76,7 +82,9 @@ export class Redactor {
 
   constructor(options: RedactorOptions = {}) {
     // Longest first, so that a secret containing another is removed whole; short values would hide ordinary text.
-    this.#secrets = [...new Set(options.secrets ?? [])].filter((secret) => secret.length >= 8).sort((a, b) => b.length - a.length);
+    this.#secrets = [...new Set(options.secrets ?? [])]
+      .filter((secret) => secret.length >= 8)
+      .sort((a, b) => b.length - a.length);
   }
 
   /** A copy of `value` with its secrets replaced by `"[redacted]"`. */
@@ -135,7 +143,9 @@ const SECRET_VARIABLE = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH|CREDENTIAL|COOKI
  * const redactor = new Redactor({ secrets: secretValuesOf(process.env, config.env) });
  * ```
  */
-export function secretValuesOf(...environments: (Readonly<Record<string, string | undefined>> | undefined)[]): string[] {
+export function secretValuesOf(
+  ...environments: (Readonly<Record<string, string | undefined>> | undefined)[]
+): string[] {
   const values: string[] = [];
   for (const environment of environments) {
     for (const [name, value] of Object.entries(environment ?? {})) {

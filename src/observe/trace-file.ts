@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { TraceEvent } from "../rpc/trace.js";
-import type { MessageRecord } from "./message-record.js";
+import { jsonOf, type MessageRecord } from "./message-record.js";
 import type { Redactor } from "./redact.js";
 
 /** The environment variable that switches the trace file on without a change of code: a path to append to. */
@@ -48,14 +48,23 @@ export function traceFileOf(
     return { path, payloads: env[TRACE_PAYLOADS_ENV] === "1" };
   }
   if (typeof traceFile === "string" && traceFile !== "") return { path: traceFile, payloads: false };
-  if (typeof traceFile === "object" && traceFile !== null && typeof traceFile.path === "string" && traceFile.path !== "") {
+  const given: unknown = traceFile; // checked as it comes: a config may be plain JavaScript
+  if (
+    typeof given === "object" &&
+    given !== null &&
+    typeof traceFile === "object" &&
+    typeof traceFile.path === "string" &&
+    traceFile.path !== ""
+  ) {
     if (traceFile.payloads !== undefined && typeof traceFile.payloads !== "boolean") {
-      throw new InvalidInputError(`\`traceFile.payloads\` must be a boolean, got ${JSON.stringify(traceFile.payloads)}.`);
+      throw new InvalidInputError(
+        `\`traceFile.payloads\` must be a boolean, got ${JSON.stringify(traceFile.payloads)}.`,
+      );
     }
     return { path: traceFile.path, payloads: traceFile.payloads ?? false };
   }
   throw new InvalidInputError(
-    `\`traceFile\` must be a file path, { path, payloads? } or false, got ${JSON.stringify(traceFile) ?? typeof traceFile}.`,
+    `\`traceFile\` must be a file path, { path, payloads? } or false, got ${(JSON.stringify(traceFile) as string | undefined) ?? typeof traceFile}.`,
   );
 }
 
@@ -140,21 +149,27 @@ export class TraceFile {
 
   /** The line written for one message. */
   line(event: TraceEvent, record: MessageRecord): TraceLine {
-    const message = event.message as { params?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
+    const message = event.message as {
+      params?: unknown;
+      result?: unknown;
+      error?: { code?: unknown; message?: unknown; data?: unknown };
+    };
     const line: { -readonly [K in keyof TraceLine]: TraceLine[K] } = {
       at: new Date(record.atMs).toISOString(),
       direction: record.direction,
       kind: record.kind,
       id: record.id,
       method: record.method,
-      bytes: Buffer.byteLength(JSON.stringify(event.message) ?? ""),
+      bytes: Buffer.byteLength(jsonOf(event.message)),
     };
     if (record.elapsedMs !== undefined) line.elapsedMs = Math.round(record.elapsedMs * 1000) / 1000;
     if (message.error !== undefined) {
-      line.error = { code: message.error?.code, message: this.#redactor.text(String(message.error?.message ?? "")) };
+      const text = message.error.message;
+      line.error = { code: message.error.code, message: this.#redactor.text(typeof text === "string" ? text : "") };
     }
     if (this.#payloads) {
-      const payload = record.kind === "response" ? message.result : record.kind === "error" ? message.error?.data : message.params;
+      const payload =
+        record.kind === "response" ? message.result : record.kind === "error" ? message.error?.data : message.params;
       if (payload !== undefined) line.payload = this.#redactor.value(payload);
     }
     return line;

@@ -32,7 +32,10 @@ let browser: Browser;
 
 describe("the inspector page in Chromium, during a real offline turn", { timeout: 120_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    assert.ok(
+      existsSync(CHROMIUM),
+      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
     offline = await createOfflineEnvironment();
     codex = new AsyncCodex(offlineClientConfig(offline));
     inspector = await serveInspector(codex, { intervalMs: 50 });
@@ -55,11 +58,17 @@ describe("the inspector page in Chromium, during a real offline turn", { timeout
     await page.locator('[data-testid="client-state"]', { hasText: "idle" }).waitFor();
 
     const thread = await codex.threadStart();
-    offline.provider.enqueue(textReply(REPLY, { deltas: 24, deltaDelayMs: 60, usage: { inputTokens: 812, outputTokens: 64 } }));
+    offline.provider.enqueue(
+      textReply(REPLY, { deltas: 24, deltaDelayMs: 60, usage: { inputTokens: 812, outputTokens: 64 } }),
+    );
     const handle = await thread.turn("Show me the inspector.");
     const card = page.locator(`#turns .turn[data-turn-id="${handle.id}"]`);
     await card.and(page.locator('[data-state="running.streaming"]')).waitFor({ timeout: 30_000 });
-    assert.equal(await card.locator('g.state.active[data-state="running.streaming"]').count(), 1, "streaming is highlighted on the diagram");
+    assert.equal(
+      await card.locator('g.state.active[data-state="running.streaming"]').count(),
+      1,
+      "streaming is highlighted on the diagram",
+    );
     assert.equal(await card.locator('g.state.active[data-state="running"]').count(), 1, "and so is its parent state");
     assert.equal(await page.locator('[data-testid="client-state"]').textContent(), "ready");
 
@@ -71,14 +80,22 @@ describe("the inspector page in Chromium, during a real offline turn", { timeout
     await page.locator("#turns-title", { hasText: thread.id }).waitFor();
     const completed = page.locator(`#turns .turn[data-turn-id="${handle.id}"][data-state="completed"]`);
     await completed.waitFor();
-    assert.equal(await completed.locator('g.state.active[data-state="completed"]').count(), 1, "completed is highlighted");
+    assert.equal(
+      await completed.locator('g.state.active[data-state="completed"]').count(),
+      1,
+      "completed is highlighted",
+    );
     assert.match((await completed.locator(".facts").textContent()) ?? "", /24 deltas · 876 tokens/);
     assert.ok((await page.locator("#messages tr").count()) > 5, "recent messages are listed");
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.deepEqual([...readFileSync(SCREENSHOT).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG");
     const origin = new URL(inspector.url).origin;
-    assert.deepEqual(requested.filter((url) => !url.startsWith(origin)), [], "only the inspector itself was asked for anything");
+    assert.deepEqual(
+      requested.filter((url) => !url.startsWith(origin)),
+      [],
+      "only the inspector itself was asked for anything",
+    );
     await page.close();
   });
 

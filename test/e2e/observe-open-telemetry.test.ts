@@ -1,6 +1,11 @@
 import { context, trace, type Span } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace-base";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AsyncCodex } from "../../src/index.js";
@@ -71,21 +76,32 @@ describe("OpenTelemetry spans of a real turn", { timeout: 60_000 }, () => {
     assert.equal(parentOf(threadStart), job.spanContext().spanId, "other requests are children of the active span");
     assert.equal(new Set(spans.map((span) => span.spanContext().traceId)).size, 1, "all in one trace");
 
-    const request = sent.find((event) => event.direction === "outgoing" && (event.message as { method?: string }).method === "turn/start");
+    const request = sent.find(
+      (event) => event.direction === "outgoing" && (event.message as { method?: string }).method === "turn/start",
+    );
     const traceparent = (request?.message as { trace?: { traceparent?: string } }).trace?.traceparent;
-    assert.equal(traceparent, `00-${turnStart.spanContext().traceId}-${turnStart.spanContext().spanId}-01`, "W3C trace context of the request span");
+    assert.equal(
+      traceparent,
+      `00-${turnStart.spanContext().traceId}-${turnStart.spanContext().spanId}-01`,
+      "W3C trace context of the request span",
+    );
   });
 
   it("openTelemetry: false makes no span and sends no trace context", async () => {
     exporter.reset();
     const sent: TraceEvent[] = [];
-    await using codex = new AsyncCodex(offlineClientConfig(offline, { openTelemetry: false, trace: (event) => void sent.push(event) }));
+    await using codex = new AsyncCodex(
+      offlineClientConfig(offline, { openTelemetry: false, trace: (event) => void sent.push(event) }),
+    );
     offline.provider.enqueue(textReply("No spans."));
     await trace.getTracer("observe-test").startActiveSpan("job", async (job: Span) => {
       await (await codex.threadStart()).run("no spans");
       job.end();
     });
-    assert.deepEqual(exporter.getFinishedSpans().map((span) => span.name), ["job"]);
+    assert.deepEqual(
+      exporter.getFinishedSpans().map((span) => span.name),
+      ["job"],
+    );
     assert.ok(sent.every((event) => (event.message as { trace?: unknown }).trace === undefined));
   });
 });

@@ -60,7 +60,10 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
       await codex.close();
     }
     const text = readFileSync(path, "utf8");
-    const lines = text.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const has = (direction: string, kind: string, method: string) =>
       lines.some((line) => line.direction === direction && line.kind === kind && line.method === method);
     assert.ok(has("outgoing", "request", "initialize"));
@@ -68,10 +71,17 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
     assert.ok(has("incoming", "notification", "turn/completed"));
     assert.ok(has("incoming", "notification", "item/agentMessage/delta"));
     const loginLine = lines.find((line) => line.method === "account/login/start" && line.kind === "request");
-    assert.deepEqual(loginLine?.payload, { type: "apiKey", apiKey: "[redacted]" }, "payloads are on, and the key is redacted");
+    assert.deepEqual(
+      loginLine?.payload,
+      { type: "apiKey", apiKey: "[redacted]" },
+      "payloads are on, and the key is redacted",
+    );
     assert.ok(lines.every((line) => typeof line.bytes === "number" && typeof line.at === "string"));
     assert.ok(!text.includes(LOGIN_KEY), "the login's key is nowhere in the trace");
-    assert.ok(!text.includes(offline.home.env.FAKE_PROVIDER_API_KEY ?? "offline-test-key"), "the provider's key is nowhere in the trace");
+    assert.ok(
+      !text.includes(offline.home.env.FAKE_PROVIDER_API_KEY ?? "offline-test-key"),
+      "the provider's key is nowhere in the trace",
+    );
     assert.ok(offline.provider.requests.length > 0, "the turn reached the provider");
   });
 
@@ -80,13 +90,20 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
     const thread = await codex.threadStart();
     const seen: ClientSnapshot[] = [];
     const unsubscribe = codex.subscribe((snapshot) => void seen.push(snapshot), { intervalMs: 25 });
-    offline.provider.enqueue(textReply("one two three four five six seven eight nine ten eleven twelve", { deltas: 12, deltaDelayMs: 80 }));
+    offline.provider.enqueue(
+      textReply("one two three four five six seven eight nine ten eleven twelve", { deltas: 12, deltaDelayMs: 80 }),
+    );
     const handle = await thread.turn("slowly, please");
     let streaming: ClientSnapshot | undefined;
     await eventually("a snapshot with the turn streaming", () => {
       const snapshot = codex.snapshot();
       const turn = snapshot.runningTurns.find((t) => t.turnId === handle.id);
-      if (turn !== undefined && JSON.stringify(turn.state) === JSON.stringify({ running: "streaming" }) && turn.deltas > 0) streaming = snapshot;
+      if (
+        turn !== undefined &&
+        JSON.stringify(turn.state) === JSON.stringify({ running: "streaming" }) &&
+        turn.deltas > 0
+      )
+        streaming = snapshot;
       return streaming !== undefined;
     });
     assert.equal(streaming!.client.state, "ready");
@@ -102,7 +119,10 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
     await eventually("a delivered snapshot with the turn completed", () =>
       seen.some((s) => s.finishedTurns.some((t) => t.turnId === handle.id && t.state === "completed")),
     );
-    assert.ok(seen.some((s) => s.runningTurns.some((t) => t.turnId === handle.id)), "the listener saw the turn running");
+    assert.ok(
+      seen.some((s) => s.runningTurns.some((t) => t.turnId === handle.id)),
+      "the listener saw the turn running",
+    );
     assert.ok(seen.length < 60, `${seen.length} coalesced calls for a turn of 12 deltas and its messages`);
     unsubscribe();
     const count = seen.length;
@@ -133,7 +153,10 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
     } finally {
       child.kill();
     }
-    const methods = readFileSync(path, "utf8").trimEnd().split("\n").map((line) => (JSON.parse(line) as { method: string }).method);
+    const methods = readFileSync(path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { method: string }).method);
     assert.ok(methods.includes("turn/start") && methods.includes("turn/completed"));
   });
 });

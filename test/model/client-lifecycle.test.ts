@@ -94,7 +94,12 @@ class HeldAppServer {
   };
 
   answerHandshake(): void {
-    this.#handshake.resolve({ userAgent: "held/1.0.0 (model test)", codexHome: "/h", platformFamily: "unix", platformOs: "linux" });
+    this.#handshake.resolve({
+      userAgent: "held/1.0.0 (model test)",
+      codexHome: "/h",
+      platformFamily: "unix",
+      platformOs: "linux",
+    });
   }
 
   failHandshake(): void {
@@ -146,49 +151,58 @@ async function replay(server: HeldAppServer, codex: AsyncCodex, event: AnyEventO
   }
 }
 
-describe("clientLifecycleMachine, model-based: every simple path replayed through AsyncCodex", { timeout: 120_000 }, () => {
-  it(`@xstate/graph finds ${paths.length} simple paths over ${EVENTS.length} events, reaching every state a client without a restart policy has`, () => {
-    const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
-    // `reconnecting` needs the `restart` option and its backoff timers: the restart tests cover it.
-    for (const state of Object.keys(clientLifecycleMachine.root.states).filter((name) => name !== "reconnecting")) {
-      assert.ok(reached.has(JSON.stringify(state)), `no path reaches ${state}`);
-    }
-  });
-
-  for (const path of paths) {
-    const name = path.steps.map((step) => describeEvent(step.event)).join(" → ");
-    it(name, async () => {
-      // The machine alone, its actors never settling by themselves: their outcome is the path's events.
-      const pending = fromPromise<void>(() => new Promise<void>(() => undefined));
-      const machine = createActor(clientLifecycleMachine.provide({ actors: { start: pending as never, stop: pending as never } }), {
-        input: { restart: null },
-      }).start();
-      const server = new HeldAppServer();
-      const codex = new AsyncCodex({ transport: server.transport, traceFile: false, openTelemetry: false });
-      try {
-        for (const step of path.steps) {
-          if ((step.event.type as string) === "xstate.init") continue;
-          machine.send(step.event);
-          await replay(server, codex, step.event);
-          const expected = JSON.stringify(machine.getSnapshot().value);
-          const deadline = Date.now() + 1_500;
-          for (;;) {
-            const facade = JSON.stringify(codex.lifecycle.getSnapshot().value);
-            const snapshot = JSON.stringify(codex.snapshot().client.state);
-            if (facade === expected && snapshot === expected) break;
-            // With nothing left to stop (no connection, or one already dead), closing ends at once: the machine
-            // waits for its stop actor, the client does not.
-            if (expected === '"closing"' && facade === '"closed"' && snapshot === facade && !server.closeWaiting) break;
-            if (Date.now() > deadline) assert.deepEqual({ lifecycle: facade, snapshot }, { lifecycle: expected, snapshot: expected });
-            await delay(2);
-          }
-        }
-      } finally {
-        machine.stop();
-        server.endClose(false);
-        server.answerHandshake();
-        await codex.close();
+describe(
+  "clientLifecycleMachine, model-based: every simple path replayed through AsyncCodex",
+  { timeout: 120_000 },
+  () => {
+    it(`@xstate/graph finds ${paths.length} simple paths over ${EVENTS.length} events, reaching every state a client without a restart policy has`, () => {
+      const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
+      // `reconnecting` needs the `restart` option and its backoff timers: the restart tests cover it.
+      for (const state of Object.keys(clientLifecycleMachine.root.states).filter((name) => name !== "reconnecting")) {
+        assert.ok(reached.has(JSON.stringify(state)), `no path reaches ${state}`);
       }
     });
-  }
-});
+
+    for (const path of paths) {
+      const name = path.steps.map((step) => describeEvent(step.event)).join(" → ");
+      it(name, async () => {
+        // The machine alone, its actors never settling by themselves: their outcome is the path's events.
+        const pending = fromPromise<void>(() => new Promise<void>(() => undefined));
+        const machine = createActor(
+          clientLifecycleMachine.provide({ actors: { start: pending as never, stop: pending as never } }),
+          {
+            input: { restart: null },
+          },
+        ).start();
+        const server = new HeldAppServer();
+        const codex = new AsyncCodex({ transport: server.transport, traceFile: false, openTelemetry: false });
+        try {
+          for (const step of path.steps) {
+            if ((step.event.type as string) === "xstate.init") continue;
+            machine.send(step.event);
+            await replay(server, codex, step.event);
+            const expected = JSON.stringify(machine.getSnapshot().value);
+            const deadline = Date.now() + 1_500;
+            for (;;) {
+              const facade = JSON.stringify(codex.lifecycle.getSnapshot().value);
+              const snapshot = JSON.stringify(codex.snapshot().client.state);
+              if (facade === expected && snapshot === expected) break;
+              // With nothing left to stop (no connection, or one already dead), closing ends at once: the machine
+              // waits for its stop actor, the client does not.
+              if (expected === '"closing"' && facade === '"closed"' && snapshot === facade && !server.closeWaiting)
+                break;
+              if (Date.now() > deadline)
+                assert.deepEqual({ lifecycle: facade, snapshot }, { lifecycle: expected, snapshot: expected });
+              await delay(2);
+            }
+          }
+        } finally {
+          machine.stop();
+          server.endClose(false);
+          server.answerHandshake();
+          await codex.close();
+        }
+      });
+    }
+  },
+);

@@ -5,7 +5,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import { createActor, type SnapshotFrom } from "xstate";
 import { AsyncCodex, JsonRpcError, turnMachine, type AsyncTurnHandle, type TurnEvent } from "../../src/index.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
-import { agentDelta, agentMessage, itemCompleted, itemStarted, turnCompleted, turnStarted } from "../support/wire-notifications.js";
+import {
+  agentDelta,
+  agentMessage,
+  itemCompleted,
+  itemStarted,
+  turnCompleted,
+  turnStarted,
+} from "../support/wire-notifications.js";
 
 /**
  * Model-based test of the turn machine: @xstate/graph enumerates the simple paths through `turnMachine` over the
@@ -65,7 +72,10 @@ const traversal = {
 };
 // Every simple path between the machine's states, and the shortest path to every state as the snapshot sees it
 // (state, open items, steered, interrupt requested): simple paths over that finer state space would be millions.
-const simple = getSimplePaths(turnMachine, { ...traversal, serializeState: (snapshot: Turn) => JSON.stringify(snapshot.value) } as never);
+const simple = getSimplePaths(turnMachine, {
+  ...traversal,
+  serializeState: (snapshot: Turn) => JSON.stringify(snapshot.value),
+} as never);
 const shortest = getShortestPaths(turnMachine, {
   ...traversal,
   serializeState: (snapshot: Turn) =>
@@ -87,7 +97,19 @@ class Replay {
     this.server.onTurnStart = (_params, turnId) =>
       new Promise((resolve, reject) => {
         this.#answer = (accepted) =>
-          accepted ? resolve({ turn: { id: turnId, items: [], status: "inProgress", error: null, startedAt: 1, completedAt: null, durationMs: null } }) : reject(new JsonRpcError(-32600, "refused"));
+          accepted
+            ? resolve({
+                turn: {
+                  id: turnId,
+                  items: [],
+                  status: "inProgress",
+                  error: null,
+                  startedAt: 1,
+                  completedAt: null,
+                  durationMs: null,
+                },
+              })
+            : reject(new JsonRpcError(-32600, "refused"));
       });
     const thread = await this.codex.threadStart();
     assert.equal(thread.id === THREAD || thread.id.startsWith("thr_"), true);
@@ -130,10 +152,23 @@ class Replay {
     for (;;) {
       const snapshot = this.codex.snapshot();
       const turn = snapshot.runningTurns[0] ?? snapshot.finishedTurns[0];
-      seen = turn === undefined ? null : { state: JSON.stringify(turn.state), deltas: turn.deltas, openItems: turn.openItems, steers: turn.steers, interruptRequested: turn.interruptRequested };
+      seen =
+        turn === undefined
+          ? null
+          : {
+              state: JSON.stringify(turn.state),
+              deltas: turn.deltas,
+              openItems: turn.openItems,
+              steers: turn.steers,
+              interruptRequested: turn.interruptRequested,
+            };
       const actor = this.handle?.actor.getSnapshot();
       const actorFacts = actor === undefined ? null : facts(actor.value, actor.context);
-      if (JSON.stringify(seen) === JSON.stringify(expected) && (actorFacts === null || JSON.stringify(actorFacts) === JSON.stringify(expected))) return;
+      if (
+        JSON.stringify(seen) === JSON.stringify(expected) &&
+        (actorFacts === null || JSON.stringify(actorFacts) === JSON.stringify(expected))
+      )
+        return;
       if (Date.now() > deadline) {
         assert.deepEqual({ snapshot: seen, actor: actorFacts ?? expected }, { snapshot: expected, actor: expected });
       }
@@ -145,10 +180,24 @@ class Replay {
 describe("turnMachine, model-based: every simple path replayed through the facade", { timeout: 120_000 }, () => {
   it(`@xstate/graph finds ${simple.length} simple and ${shortest.length} shortest paths (${paths.length} distinct), reaching every state`, () => {
     const reached = new Set(paths.map((path) => JSON.stringify(path.state.value)));
-    for (const state of ["starting", '{"running":"started"}', '{"running":"streaming"}', '"completed"', '"interrupted"', '"failed"', '"lost"']) {
-      assert.ok(reached.has(state.startsWith('"') || state.startsWith("{") ? state : JSON.stringify(state)), `no path reaches ${state}`);
+    for (const state of [
+      "starting",
+      '{"running":"started"}',
+      '{"running":"streaming"}',
+      '"completed"',
+      '"interrupted"',
+      '"failed"',
+      '"lost"',
+    ]) {
+      assert.ok(
+        reached.has(state.startsWith('"') || state.startsWith("{") ? state : JSON.stringify(state)),
+        `no path reaches ${state}`,
+      );
     }
-    assert.ok(simple.length >= 8 && shortest.length >= 20, `${simple.length} simple, ${shortest.length} shortest paths`);
+    assert.ok(
+      simple.length >= 8 && shortest.length >= 20,
+      `${simple.length} simple, ${shortest.length} shortest paths`,
+    );
   });
 
   for (const path of paths) {

@@ -8,7 +8,10 @@ import { FakeAppServer } from "../support/fake-app-server.js";
 
 /** The inspector's HTTP side: what it serves, to whom, and when it stops. */
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (response) => {
       let body = "";
@@ -55,7 +58,11 @@ describe("serveInspector", { timeout: 20_000 }, () => {
     assert.equal(page.status, 200);
     assert.match(String(page.headers["content-security-policy"]), /default-src 'none'/);
     const urls = page.body.match(/(?:https?:)?\/\/[^\s"'<>)]+/g) ?? [];
-    assert.deepEqual(urls.filter((url) => url !== "http://www.w3.org/2000/svg"), [], "nothing to fetch from elsewhere");
+    assert.deepEqual(
+      urls.filter((url) => url !== "http://www.w3.org/2000/svg"),
+      [],
+      "nothing to fetch from elsewhere",
+    );
     assert.doesNotMatch(page.body, /<(script|link|img)[^>]+(src|href)=/i, "no script, style or image is loaded");
     assert.match(page.body, /data-machine="turn"/);
     assert.match(page.body, /data-machine="client"/);

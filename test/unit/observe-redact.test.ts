@@ -7,7 +7,11 @@ const KEY = "sk-test-0123456789abcdefABCDEF";
 describe("Redactor takes secrets out of JSON before it is written or shown", () => {
   it("an API-key login's key is redacted, the rest of the request stays", () => {
     const message = { id: 4, method: "account/login/start", params: { type: "apiKey", apiKey: KEY } };
-    assert.deepEqual(new Redactor().value(message), { id: 4, method: "account/login/start", params: { type: "apiKey", apiKey: REDACTED } });
+    assert.deepEqual(new Redactor().value(message), {
+      id: 4,
+      method: "account/login/start",
+      params: { type: "apiKey", apiKey: REDACTED },
+    });
     assert.equal(message.params.apiKey, KEY, "the value given is not changed");
   });
 
@@ -22,7 +26,8 @@ describe("Redactor takes secrets out of JSON before it is written or shown", () 
       usage: { inputTokens: 10, outputTokens: 3, totalTokens: 13 },
       tokenBudget: 100,
     }) as Record<string, unknown>;
-    for (const key of ["accessToken", "refresh_token", "id_token", "sessionToken", "token"]) assert.equal(redacted[key], REDACTED, key);
+    for (const key of ["accessToken", "refresh_token", "id_token", "sessionToken", "token"])
+      assert.equal(redacted[key], REDACTED, key);
     assert.equal(redacted.chatgptAccountId, "acct_1");
     assert.deepEqual(redacted.usage, { inputTokens: 10, outputTokens: 3, totalTokens: 13 });
     assert.equal(redacted.tokenBudget, 100);
@@ -33,14 +38,21 @@ describe("Redactor takes secrets out of JSON before it is written or shown", () 
       params: { config: { mcp_servers: { docs: { command: "npx", env: { GITHUB_TOKEN: "ghp_x", PLAIN: "1" } } } } },
     });
     assert.deepEqual(redacted, {
-      params: { config: { mcp_servers: { docs: { command: "npx", env: { GITHUB_TOKEN: REDACTED, PLAIN: REDACTED } } } } },
+      params: {
+        config: { mcp_servers: { docs: { command: "npx", env: { GITHUB_TOKEN: REDACTED, PLAIN: REDACTED } } } },
+      },
     });
   });
 
   it("Authorization headers, Bearer values, API keys and JWTs inside text are redacted", () => {
     const redactor = new Redactor();
-    assert.deepEqual(redactor.value({ headers: { Authorization: "Bearer abc.def" } }), { headers: { Authorization: REDACTED } });
-    assert.equal(redactor.text("curl -H 'Authorization: Bearer abcdef123456' x"), `curl -H 'Authorization: Bearer ${REDACTED}' x`);
+    assert.deepEqual(redactor.value({ headers: { Authorization: "Bearer abc.def" } }), {
+      headers: { Authorization: REDACTED },
+    });
+    assert.equal(
+      redactor.text("curl -H 'Authorization: Bearer abcdef123456' x"),
+      `curl -H 'Authorization: Bearer ${REDACTED}' x`,
+    );
     assert.equal(redactor.text(`invalid key ${KEY} given`), `invalid key ${REDACTED} given`);
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX19fXw";
     assert.equal(redactor.text(`token=${jwt};`), `token=${REDACTED};`);
@@ -54,15 +66,35 @@ describe("Redactor takes secrets out of JSON before it is written or shown", () 
   });
 
   it("secretValuesOf picks the values of secret-looking variables only", () => {
-    const values = secretValuesOf({ OPENAI_API_KEY: "sk-abcdefgh12345", HOME: "/home/someone", GH_TOKEN: "ghp_12345678" }, { SHORT_KEY: "x" });
+    const values = secretValuesOf(
+      { OPENAI_API_KEY: "sk-abcdefgh12345", HOME: "/home/someone", GH_TOKEN: "ghp_12345678" },
+      { SHORT_KEY: "x" },
+    );
     assert.deepEqual(values.sort(), ["ghp_12345678", "sk-abcdefgh12345"]);
   });
 
   it("isSecretKey knows the protocol's secret fields and leaves the ordinary ones", () => {
-    for (const key of ["apiKey", "api_key", "OPENAI_API_KEY", "accessToken", "secretAccessKey", "experimental_bearer_token", "password", "userCode"]) {
+    for (const key of [
+      "apiKey",
+      "api_key",
+      "OPENAI_API_KEY",
+      "accessToken",
+      "secretAccessKey",
+      "experimental_bearer_token",
+      "password",
+      "userCode",
+    ]) {
       assert.ok(isSecretKey(key), key);
     }
-    for (const key of ["envKey", "idempotencyKey", "identityKey", "tokenUsage", "inputTokens", "cancellationToken", "keyPath"]) {
+    for (const key of [
+      "envKey",
+      "idempotencyKey",
+      "identityKey",
+      "tokenUsage",
+      "inputTokens",
+      "cancellationToken",
+      "keyPath",
+    ]) {
       assert.ok(!isSecretKey(key), key);
     }
   });

@@ -3,7 +3,15 @@ import { describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { AsyncCodex, type AppServerConfig, type ClientDiagnostic, type ClientSnapshot } from "../../src/index.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
-import { agentDelta, agentMessage, itemCompleted, itemStarted, turnCompleted, turnStarted, wireTurn } from "../support/wire-notifications.js";
+import {
+  agentDelta,
+  agentMessage,
+  itemCompleted,
+  itemStarted,
+  turnCompleted,
+  turnStarted,
+  wireTurn,
+} from "../support/wire-notifications.js";
 
 /** codex.snapshot() and codex.subscribe() against an in-process fake app-server. */
 
@@ -25,7 +33,10 @@ async function eventually(what: string, check: () => boolean): Promise<void> {
 }
 
 /** Waits until `predicate` holds for a snapshot (polling: the snapshot is synchronous). */
-async function snapshotWhen(codex: AsyncCodex, predicate: (snapshot: ClientSnapshot) => boolean): Promise<ClientSnapshot> {
+async function snapshotWhen(
+  codex: AsyncCodex,
+  predicate: (snapshot: ClientSnapshot) => boolean,
+): Promise<ClientSnapshot> {
   let snapshot = codex.snapshot();
   await eventually("the snapshot to show it", () => predicate((snapshot = codex.snapshot())));
   return snapshot;
@@ -37,7 +48,10 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     const snapshot = codex.snapshot();
     assert.equal(snapshot.client.state, "idle");
     assert.equal(snapshot.appServer, null);
-    assert.deepEqual([snapshot.threads, snapshot.runningTurns, snapshot.finishedTurns, snapshot.messages], [[], [], [], []]);
+    assert.deepEqual(
+      [snapshot.threads, snapshot.runningTurns, snapshot.finishedTurns, snapshot.messages],
+      [[], [], [], []],
+    );
     assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
   });
 
@@ -49,7 +63,9 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     await using codex = fakeClient(server);
     const thread = await codex.threadStart();
     const turning = thread.turn("hi");
-    const starting = await snapshotWhen(codex, (s) => s.pendingRequests.some((r) => r.method === "turn/start" && r.threadId === thread.id));
+    const starting = await snapshotWhen(codex, (s) =>
+      s.pendingRequests.some((r) => r.method === "turn/start" && r.threadId === thread.id),
+    );
     assert.equal(starting.runningTurns.length, 1);
     assert.equal(starting.runningTurns[0]!.state, "starting");
     assert.equal(starting.runningTurns[0]!.turnId, null);
@@ -60,7 +76,11 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     for (const chunk of ["a", "b", "c"]) server.notify(agentDelta(thread.id, handle.id, "m1", chunk));
     const streaming = await snapshotWhen(codex, (s) => s.runningTurns[0]?.deltas === 3);
     assert.deepEqual(streaming.runningTurns[0]!.state, { running: "streaming" });
-    assert.deepEqual(streaming.runningTurns[0]!.state, handle.actor.getSnapshot().value, "the snapshot says what the machine says");
+    assert.deepEqual(
+      streaming.runningTurns[0]!.state,
+      handle.actor.getSnapshot().value,
+      "the snapshot says what the machine says",
+    );
     assert.equal(streaming.runningTurns[0]!.turnId, handle.id);
     assert.equal(streaming.runningTurns[0]!.openItems, 1);
     assert.deepEqual(streaming.threads.find((t) => t.id === thread.id)?.runningTurnIds, [handle.id]);
@@ -75,7 +95,9 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     assert.equal(done.finishedTurns[0]!.items, 1);
     assert.ok(done.finishedTurns[0]!.endedAtMs! >= done.finishedTurns[0]!.startedAtMs);
     assert.deepEqual(done.totals.turnsFinished, 1);
-    assert.ok(done.messages.some((m) => m.direction === "incoming" && m.kind === "response" && m.method === "turn/start"));
+    assert.ok(
+      done.messages.some((m) => m.direction === "incoming" && m.kind === "response" && m.method === "turn/start"),
+    );
   });
 
   it("keeps only the last maxFinishedTurns finished turns", async () => {
@@ -93,7 +115,10 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
       ids.push(handle.id);
     }
     const snapshot = await snapshotWhen(codex, (s) => s.totals.turnsFinished === 5);
-    assert.deepEqual(snapshot.finishedTurns.map((t) => t.turnId), ids.slice(-2));
+    assert.deepEqual(
+      snapshot.finishedTurns.map((t) => t.turnId),
+      ids.slice(-2),
+    );
     assert.equal(snapshot.messages.length, 3);
     assert.equal(snapshot.threads[0]?.turns, 5);
   });
@@ -129,9 +154,19 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     const server = new FakeAppServer();
     await using codex = fakeClient(server, { env: { OPENAI_API_KEY: SECRET } });
     await codex.start();
-    const login = codex.request("account/login/start", { type: "apiKey", apiKey: LOGIN_KEY }).catch((error: unknown) => error);
+    const login = codex
+      .request("account/login/start", { type: "apiKey", apiKey: LOGIN_KEY })
+      .catch((error: unknown) => error);
     await login; // the fake has no handler: method not found, after the request went out with the key
-    server.notify({ method: "error", params: { threadId: "t", turnId: "u", willRetry: false, error: { message: `401 for ${SECRET}`, codexErrorInfo: null, additionalDetails: null } } });
+    server.notify({
+      method: "error",
+      params: {
+        threadId: "t",
+        turnId: "u",
+        willRetry: false,
+        error: { message: `401 for ${SECRET}`, codexErrorInfo: null, additionalDetails: null },
+      },
+    });
     const snapshot = await snapshotWhen(codex, (s) => s.messages.some((m) => m.method === "error"));
     assert.ok(snapshot.messages.some((m) => m.method === "account/login/start" && m.kind === "request"));
     const text = JSON.stringify(snapshot);
@@ -147,9 +182,12 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     const thread = await codex.threadStart();
     const handle = await thread.turn("go");
     const states: unknown[] = [];
-    using _subscription = codex.subscribe((snapshot) => void states.push(snapshot.finishedTurns.at(-1)?.state ?? snapshot.runningTurns[0]?.state), {
-      intervalMs: 50,
-    });
+    using _subscription = codex.subscribe(
+      (snapshot) => void states.push(snapshot.finishedTurns.at(-1)?.state ?? snapshot.runningTurns[0]?.state),
+      {
+        intervalMs: 50,
+      },
+    );
     server.notify(itemStarted(thread.id, handle.id, agentMessage("m1", "")));
     for (let i = 0; i < 5_000; i++) {
       server.notify(agentDelta(thread.id, handle.id, "m1", "x"));
@@ -188,13 +226,19 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     await using codex = fakeClient(server);
     const diagnostics: ClientDiagnostic[] = [];
     codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
-    codex.subscribe(() => {
-      throw new Error("listener bug");
-    }, { intervalMs: 0 });
+    codex.subscribe(
+      () => {
+        throw new Error("listener bug");
+      },
+      { intervalMs: 0 },
+    );
     let calls = 0;
     codex.subscribe(() => void calls++, { intervalMs: 0 });
     const thread = await codex.threadStart();
-    await eventually("the diagnostic", () => diagnostics.some((d) => d.kind === "listenerFailed" && d.message.includes("listener bug")) && calls > 0);
+    await eventually(
+      "the diagnostic",
+      () => diagnostics.some((d) => d.kind === "listenerFailed" && d.message.includes("listener bug")) && calls > 0,
+    );
     assert.ok((await codex.threadStart()).id !== thread.id, "the client still works");
   });
 });

@@ -19,13 +19,26 @@ after(async () => {
 });
 
 const events: TraceEvent[] = [
-  { direction: "outgoing", atMs: 1_000, message: { id: 1, method: "account/login/start", params: { type: "apiKey", apiKey: "sk-secret-0123456789abcdef" } } },
+  {
+    direction: "outgoing",
+    atMs: 1_000,
+    message: { id: 1, method: "account/login/start", params: { type: "apiKey", apiKey: "sk-secret-0123456789abcdef" } },
+  },
   { direction: "incoming", atMs: 1_002, elapsedMs: 2.5, message: { id: 1, result: { type: "apiKey" } } },
   { direction: "incoming", atMs: 1_003, message: { method: "account/updated", params: { authMode: "apikey" } } },
-  { direction: "incoming", atMs: 1_004, message: { id: 0, method: "item/commandExecution/requestApproval", params: { threadId: "thr_1" } } },
+  {
+    direction: "incoming",
+    atMs: 1_004,
+    message: { id: 0, method: "item/commandExecution/requestApproval", params: { threadId: "thr_1" } },
+  },
   { direction: "outgoing", atMs: 1_005, elapsedMs: 1, message: { id: 0, result: { decision: "decline" } } },
   { direction: "outgoing", atMs: 1_006, message: { id: 2, method: "thread/start", params: {} } },
-  { direction: "incoming", atMs: 1_007, elapsedMs: 1, message: { id: 2, error: { code: -32600, message: "bad key sk-secret-0123456789abcdef" } } },
+  {
+    direction: "incoming",
+    atMs: 1_007,
+    elapsedMs: 1,
+    message: { id: 2, error: { code: -32600, message: "bad key sk-secret-0123456789abcdef" } },
+  },
 ];
 
 function write(path: string, payloads: boolean): TraceFile {
@@ -36,7 +49,10 @@ function write(path: string, payloads: boolean): TraceFile {
 }
 
 async function lines(path: string): Promise<TraceLine[]> {
-  return (await readFile(path, "utf8")).trimEnd().split("\n").map((line) => JSON.parse(line) as TraceLine);
+  return (await readFile(path, "utf8"))
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as TraceLine);
 }
 
 describe("the JSON Lines trace file", () => {
@@ -59,7 +75,10 @@ describe("the JSON Lines trace file", () => {
     assert.equal(written[1]!.elapsedMs, 2.5);
     assert.equal(written[0]!.at, new Date(1_000).toISOString());
     assert.equal(written[0]!.bytes, Buffer.byteLength(JSON.stringify(events[0]!.message)));
-    assert.ok(written.every((line) => line.payload === undefined), "no payloads unless asked");
+    assert.ok(
+      written.every((line) => line.payload === undefined),
+      "no payloads unless asked",
+    );
     assert.deepEqual(written[6]!.error, { code: -32600, message: `bad key ${REDACTED}` });
   });
 
@@ -86,18 +105,27 @@ describe("the JSON Lines trace file", () => {
   it("a path that cannot be written is an InvalidInputError naming the file", () => {
     assert.throws(
       () => TraceFile.open({ path: join(dir, "missing", "t.jsonl") }, new Redactor()),
-      (error: unknown) => error instanceof InvalidInputError && error.message.includes(join(dir, "missing", "t.jsonl")) && /CODEX_APP_SERVER_TRACE/.test(error.message),
+      (error: unknown) =>
+        error instanceof InvalidInputError &&
+        error.message.includes(join(dir, "missing", "t.jsonl")) &&
+        /CODEX_APP_SERVER_TRACE/.test(error.message),
     );
   });
 
   it("traceFileOf: the config wins, false switches off, and the environment variable switches on", () => {
     const env = { CODEX_APP_SERVER_TRACE: "/var/tmp/env.jsonl" };
     assert.deepEqual(traceFileOf(undefined, env), { path: "/var/tmp/env.jsonl", payloads: false });
-    assert.deepEqual(traceFileOf(undefined, { ...env, CODEX_APP_SERVER_TRACE_PAYLOADS: "1" }), { path: "/var/tmp/env.jsonl", payloads: true });
+    assert.deepEqual(traceFileOf(undefined, { ...env, CODEX_APP_SERVER_TRACE_PAYLOADS: "1" }), {
+      path: "/var/tmp/env.jsonl",
+      payloads: true,
+    });
     assert.equal(traceFileOf(false, env), null);
     assert.equal(traceFileOf(undefined, {}), null);
     assert.deepEqual(traceFileOf("/var/tmp/a.jsonl", env), { path: "/var/tmp/a.jsonl", payloads: false });
-    assert.deepEqual(traceFileOf({ path: "/var/tmp/b.jsonl", payloads: true }, env), { path: "/var/tmp/b.jsonl", payloads: true });
+    assert.deepEqual(traceFileOf({ path: "/var/tmp/b.jsonl", payloads: true }, env), {
+      path: "/var/tmp/b.jsonl",
+      payloads: true,
+    });
     assert.throws(() => traceFileOf("" as never, env), InvalidInputError);
     assert.throws(() => traceFileOf({ path: "/x", payloads: "yes" } as never, env), /traceFile\.payloads/);
   });
