@@ -2,6 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import type { AnyActorRef, Subscription } from "xstate";
 import type { AppServerMetadata } from "../client/metadata.js";
 import type { LiveTurn } from "../client/live-turn.js";
+import { redactSecrets, redactValue, secretValuesOf } from "../errors/redact.js";
 import type { JsonRpcMessage, RequestId } from "../rpc/messages.js";
 import { unsubscribe, type Unsubscribe } from "../rpc/server-request.js";
 import type { TraceHook } from "../rpc/trace.js";
@@ -14,7 +15,6 @@ import {
   type ObserveConfig,
 } from "./observe-config.js";
 import { loadOpenTelemetry, TurnSpans } from "./open-telemetry.js";
-import { Redactor, secretValuesOf } from "./redact.js";
 import type {
   AppServerSnapshot,
   ClientSnapshot,
@@ -120,7 +120,8 @@ function stringOf(value: unknown): string | null {
  * ```
  */
 export class ClientObserver {
-  readonly #redactor: Redactor;
+  /** The secret values of the environments this client knows (besides those every layer remembers). */
+  readonly #secrets: readonly string[];
   readonly #userTrace: TraceHook | undefined;
   readonly #traceFileOptions: TraceFileOptions | null;
   readonly #openTelemetry: boolean;
@@ -154,7 +155,7 @@ export class ClientObserver {
     this.#maxFinishedTurns = config.maxFinishedTurns ?? DEFAULT_MAX_FINISHED_TURNS;
     this.#maxRecentMessages = config.maxRecentMessages ?? DEFAULT_MAX_RECENT_MESSAGES;
     this.#userTrace = config.trace;
-    this.#redactor = new Redactor({ secrets: secretValuesOf(env, config.env) });
+    this.#secrets = secretValuesOf(env, config.env);
     this.#lifecycle = options.lifecycle;
     this.#listenerFailed = options.listenerFailed;
     this.#lifecycle.subscribe({
@@ -176,7 +177,7 @@ export class ClientObserver {
   prepare(): Promise<void> {
     this.#prepared ??= (async () => {
       if (this.#traceFileOptions !== null && this.#file === null)
-        this.#file = TraceFile.open(this.#traceFileOptions, this.#redactor);
+        this.#file = TraceFile.open(this.#traceFileOptions, this.#secrets);
       if (this.#openTelemetry) {
         const api = await loadOpenTelemetry();
         if (api !== null) this.#spans = new TurnSpans(api);
@@ -313,10 +314,10 @@ export class ClientObserver {
         status: lifecycle.status,
         error:
           failure instanceof Error
-            ? this.#redactor.text(failure.message)
+            ? redactSecrets(failure.message, this.#secrets)
             : failure == null
               ? null
-              : this.#redactor.text(typeof failure === "string" ? failure : "the client failed"),
+              : redactSecrets(typeof failure === "string" ? failure : "the client failed", this.#secrets),
       },
       appServer: this.#appServer(now),
       threads,
@@ -440,7 +441,7 @@ export class ClientObserver {
       steers: context.steers,
       interruptRequested: context.interruptRequested,
       usage: context.usage,
-      error: context.error === null ? null : this.#redactor.text(context.error.message),
+      error: context.error === null ? null : redactSecrets(context.error.message, this.#secrets),
       startedAtMs: record.startedAtMs,
       endedAtMs,
     };
@@ -466,7 +467,7 @@ export class ClientObserver {
       entry.bytes = Buffer.byteLength(jsonOf(entry.message));
       const payload =
         "method" in entry.message ? message.params : "error" in entry.message ? message.error : message.result;
-      const text = payload === undefined ? "" : jsonOf(this.#redactor.value(payload));
+      const text = payload === undefined ? "" : jsonOf(redactValue(payload, this.#secrets));
       entry.preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
     }
     const { record } = entry;

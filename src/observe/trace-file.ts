@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { redactSecrets, redactValue } from "../errors/redact.js";
 import type { TraceEvent } from "../rpc/trace.js";
 import { jsonOf, type MessageRecord } from "./message-record.js";
-import type { Redactor } from "./redact.js";
 
 /** The environment variable that switches the trace file on without a change of code: a path to append to. */
 export const TRACE_ENV = "CODEX_APP_SERVER_TRACE";
@@ -94,7 +94,7 @@ export interface TraceLine {
  *
  * @example
  * ```ts
- * const file = TraceFile.open({ path: "/var/tmp/trace.jsonl" }, new Redactor());
+ * const file = TraceFile.open({ path: "/var/tmp/trace.jsonl" }, secretValuesOf(process.env));
  * const methods = new RequestMethods();
  * const peer = new JsonRpcPeer(transport, { trace: (event) => file.write(event, methods.record(event)) });
  * // …
@@ -104,26 +104,27 @@ export interface TraceLine {
 export class TraceFile {
   readonly path: string;
   readonly #payloads: boolean;
-  readonly #redactor: Redactor;
+  readonly #secrets: readonly string[];
   readonly #flushOnExit = () => this.flush();
   #fd: number | null;
   #lines: string[] = [];
   #scheduled = false;
 
-  private constructor(options: TraceFileOptions, fd: number, redactor: Redactor) {
+  private constructor(options: TraceFileOptions, fd: number, secrets: readonly string[]) {
     this.path = options.path;
     this.#payloads = options.payloads === true;
-    this.#redactor = redactor;
+    this.#secrets = secrets;
     this.#fd = fd;
     process.on("exit", this.#flushOnExit);
   }
 
   /**
-   * Opens (creates or appends to) the file.
+   * Opens (creates or appends to) the file. `secrets` are exact values to take out of every line, besides those
+   * every layer redacts (see `redactSecrets` and `redactValue`).
    *
    * @throws {InvalidInputError} when the file cannot be opened for writing, saying why.
    */
-  static open(options: TraceFileOptions, redactor: Redactor): TraceFile {
+  static open(options: TraceFileOptions, secrets: readonly string[] = []): TraceFile {
     let fd: number;
     try {
       fd = openSync(options.path, "a");
@@ -134,7 +135,7 @@ export class TraceFile {
         { cause: error },
       );
     }
-    return new TraceFile(options, fd, redactor);
+    return new TraceFile(options, fd, secrets);
   }
 
   /** Writes the line of one traced message (described by `record`). */
@@ -165,12 +166,15 @@ export class TraceFile {
     if (record.elapsedMs !== undefined) line.elapsedMs = Math.round(record.elapsedMs * 1000) / 1000;
     if (message.error !== undefined) {
       const text = message.error.message;
-      line.error = { code: message.error.code, message: this.#redactor.text(typeof text === "string" ? text : "") };
+      line.error = {
+        code: message.error.code,
+        message: redactSecrets(typeof text === "string" ? text : "", this.#secrets),
+      };
     }
     if (this.#payloads) {
       const payload =
         record.kind === "response" ? message.result : record.kind === "error" ? message.error?.data : message.params;
-      if (payload !== undefined) line.payload = this.#redactor.value(payload);
+      if (payload !== undefined) line.payload = redactValue(payload, this.#secrets);
     }
     return line;
   }

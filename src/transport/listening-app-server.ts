@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { AppServerError } from "../errors/app-server-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { rememberSecrets } from "../errors/redact.js";
 import { resolveCodexBinary } from "./binary.js";
 import { mergeEnv } from "./environment.js";
 import { parseEndpoint } from "./endpoint.js";
@@ -139,6 +140,7 @@ export async function listenAppServer(options: ListenAppServerOptions = {}): Pro
   let connect: RemoteAppServer;
   if (auth === "capabilityToken") {
     token = randomBytes(32).toString("base64url");
+    rememberSecrets([token]);
     const tokenFile = join(scratch, "token");
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     args.push("--ws-auth", "capability-token", "--ws-token-file", tokenFile);
@@ -148,6 +150,7 @@ export async function listenAppServer(options: ListenAppServerOptions = {}): Pro
   } else {
     const secretFile = join(scratch, "secret");
     writeFileSync(secretFile, auth.signedBearer.secret, { mode: 0o600 });
+    rememberSecrets([auth.signedBearer.secret.trim()]);
     args.push("--ws-auth", "signed-bearer-token", "--ws-shared-secret-file", secretFile);
     if (auth.signedBearer.issuer !== undefined) args.push("--ws-issuer", auth.signedBearer.issuer);
     if (auth.signedBearer.audience !== undefined) args.push("--ws-audience", auth.signedBearer.audience);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { rememberSecrets } from "../errors/redact.js";
 import { signBearerToken, type BearerTokenOptions } from "./bearer-token.js";
 
 /**
@@ -84,7 +85,19 @@ export function checkRemoteAppServer(remote: RemoteAppServer): void {
  * ```
  */
 export function authorizationFor(remote: RemoteAppServer): string | undefined {
-  if (remote.token !== undefined) return `Bearer ${remote.token.trim()}`;
+  const token = capabilityTokenOf(remote);
+  // Every layer's redaction (errors, diagnostics, the trace file, snapshots) hides the credentials from now on.
+  // A signed bearer token is new at each dial and is a JSON Web Token, which redaction knows by its shape: only
+  // its shared secret is remembered.
+  if (token !== undefined) rememberSecrets([token]);
+  if (remote.bearer === undefined) return token === undefined ? undefined : `Bearer ${token}`;
+  if (typeof remote.bearer.secret === "string") rememberSecrets([remote.bearer.secret.trim()]);
+  return `Bearer ${signBearerToken(remote.bearer)}`;
+}
+
+/** The capability token of `token` or `tokenFile` (read now), if any. */
+function capabilityTokenOf(remote: RemoteAppServer): string | undefined {
+  if (remote.token !== undefined) return remote.token.trim();
   if (remote.tokenFile !== undefined) {
     let text: string;
     try {
@@ -101,8 +114,7 @@ export function authorizationFor(remote: RemoteAppServer): string | undefined {
         `\`connect.tokenFile\` ${JSON.stringify(remote.tokenFile)} is empty: it must hold the capability token.`,
       );
     }
-    return `Bearer ${token}`;
+    return token;
   }
-  if (remote.bearer !== undefined) return `Bearer ${signBearerToken(remote.bearer)}`;
   return undefined;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { InvalidInputError } from "../../src/errors/invalid-input-error.js";
 import { RequestMethods } from "../../src/observe/message-record.js";
-import { REDACTED, Redactor } from "../../src/observe/redact.js";
+import { REDACTED, rememberSecrets } from "../../src/errors/redact.js";
 import { TraceFile, traceFileOf, type TraceLine } from "../../src/observe/trace-file.js";
 import type { TraceEvent } from "../../src/rpc/trace.js";
 
@@ -17,6 +17,12 @@ before(async () => {
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A capability token a WebSocket connection remembered (shaped like no pattern: only its value marks it). */
+const REMEMBERED_TOKEN = "Zq3rT8vLk2Wm9pXy4sNc7bHd";
+/** A value the trace file was given as a secret (the client gives those of its `env`). */
+const GIVEN_SECRET = "provider-secret-6c1e0a77";
+rememberSecrets([REMEMBERED_TOKEN]);
 
 const events: TraceEvent[] = [
   {
@@ -32,7 +38,18 @@ const events: TraceEvent[] = [
     message: { id: 0, method: "item/commandExecution/requestApproval", params: { threadId: "thr_1" } },
   },
   { direction: "outgoing", atMs: 1_005, elapsedMs: 1, message: { id: 0, result: { decision: "decline" } } },
-  { direction: "outgoing", atMs: 1_006, message: { id: 2, method: "thread/start", params: {} } },
+  {
+    direction: "outgoing",
+    atMs: 1_006,
+    message: {
+      id: 2,
+      method: "thread/start",
+      params: {
+        developerInstructions: `token ${REMEMBERED_TOKEN}, secret ${GIVEN_SECRET}`,
+        config: { env: { A: "1" } },
+      },
+    },
+  },
   {
     direction: "incoming",
     atMs: 1_007,
@@ -42,10 +59,15 @@ const events: TraceEvent[] = [
 ];
 
 function write(path: string, payloads: boolean): TraceFile {
-  const file = TraceFile.open({ path, payloads }, new Redactor());
+  const file = TraceFile.open({ path, payloads }, [GIVEN_SECRET]);
   const methods = new RequestMethods();
   for (const event of events) file.write(event, methods.record(event));
   return file;
+}
+
+/** The payload of the `thread/start` request. */
+function threadStartPayload(written: TraceLine[]): unknown {
+  return written.find((line) => line.method === "thread/start" && line.kind === "request")?.payload;
 }
 
 async function lines(path: string): Promise<TraceLine[]> {
@@ -79,14 +101,19 @@ describe("the JSON Lines trace file", () => {
       written.every((line) => line.payload === undefined),
       "no payloads unless asked",
     );
-    assert.deepEqual(written[6]!.error, { code: -32600, message: `bad key ${REDACTED}` });
+    assert.deepEqual(written[6]!.error, { code: -32600, message: `bad key sk-${REDACTED}` });
   });
 
   it("with payloads, writes them redacted: the key is nowhere in the file", async () => {
     const path = join(dir, "payloads.jsonl");
     write(path, true).close();
     const text = await readFile(path, "utf8");
-    assert.ok(!text.includes("sk-secret-0123456789abcdef"));
+    for (const secret of ["sk-secret-0123456789abcdef", REMEMBERED_TOKEN, GIVEN_SECRET])
+      assert.ok(!text.includes(secret), `${secret} is in the trace`);
+    assert.deepEqual(threadStartPayload(await lines(path)), {
+      developerInstructions: `token ${REDACTED}, secret ${REDACTED}`,
+      config: { env: { A: REDACTED } },
+    });
     const written = await lines(path);
     assert.deepEqual(written[0]!.payload, { type: "apiKey", apiKey: REDACTED });
     assert.deepEqual(written[4]!.payload, { decision: "decline" });
@@ -104,7 +131,7 @@ describe("the JSON Lines trace file", () => {
 
   it("a path that cannot be written is an InvalidInputError naming the file", () => {
     assert.throws(
-      () => TraceFile.open({ path: join(dir, "missing", "t.jsonl") }, new Redactor()),
+      () => TraceFile.open({ path: join(dir, "missing", "t.jsonl") }),
       (error: unknown) =>
         error instanceof InvalidInputError &&
         error.message.includes(join(dir, "missing", "t.jsonl")) &&
