@@ -143,6 +143,35 @@ export function redactValue(value: unknown, secrets: readonly string[] = []): un
 }
 
 /**
+ * The strings a JSON value holds under secret keys (see {@link isSecretKey}): what a client should remember
+ * (with {@link rememberSecrets}) before it sends them, so that the key of an `account/login/start` is hidden
+ * wherever it comes back — a provider's 401 that quotes it, a stderr line, an error message.
+ *
+ * @example
+ * ```ts
+ * secretValuesIn({ method: "account/login/start", params: { type: "apiKey", apiKey: "my-key-123456" } }); // ["my-key-123456"]
+ * ```
+ */
+export function secretValuesIn(value: unknown): string[] {
+  const found: string[] = [];
+  collect(value, found, 0);
+  return found;
+}
+
+function collect(value: unknown, found: string[], depth: number): void {
+  if (value === null || typeof value !== "object" || depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const entry of value) collect(entry, found, depth + 1);
+    return;
+  }
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === "string") {
+      if (entry.length >= MIN_SECRET_LENGTH && isSecretKey(key)) found.push(entry);
+    } else collect(entry, found, depth + 1);
+  }
+}
+
+/**
  * Whether a key's value is a secret (an API key, a token, a password, an `Authorization` header…). Token
  * counts (`inputTokens`, `tokenUsage`) and names of keys (`envKey`) are not.
  *

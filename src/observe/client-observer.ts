@@ -2,7 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import type { AnyActorRef, Subscription } from "xstate";
 import type { AppServerMetadata } from "../client/metadata.js";
 import type { LiveTurn } from "../client/live-turn.js";
-import { redactSecrets, redactValue, secretValuesOf } from "../errors/redact.js";
+import { redactSecrets, redactValue, rememberSecrets, secretValuesIn, secretValuesOf } from "../errors/redact.js";
 import type { JsonRpcMessage, RequestId } from "../rpc/messages.js";
 import { unsubscribe, type Unsubscribe } from "../rpc/server-request.js";
 import type { TraceHook } from "../rpc/trace.js";
@@ -201,6 +201,9 @@ export class ClientObserver {
   /** The hook the connection's peer calls with every message, both ways. */
   readonly trace: TraceHook = (event) => {
     const record = this.#methods.record(event);
+    // A key the client sends (an API-key login) is hidden from now on wherever it comes back: a provider's
+    // 401 quoting it in a turn's error, a stderr line, an error message, this trace and the snapshots.
+    if (record.direction === "outgoing" && record.kind === "request") rememberSecrets(secretValuesIn(event.message));
     if (event.direction === "incoming") this.#totals.messagesIn++;
     else this.#totals.messagesOut++;
     if (this.#maxRecentMessages > 0) {

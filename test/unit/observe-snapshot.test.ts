@@ -164,7 +164,8 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
         threadId: "t",
         turnId: "u",
         willRetry: false,
-        error: { message: `401 for ${SECRET}`, codexErrorInfo: null, additionalDetails: null },
+        // The provider quotes both keys; the login's is hidden only because the client remembered what it sent.
+        error: { message: `401 for ${SECRET}, then for ${LOGIN_KEY}`, codexErrorInfo: null, additionalDetails: null },
       },
     });
     const snapshot = await snapshotWhen(codex, (s) => s.messages.some((m) => m.method === "error"));

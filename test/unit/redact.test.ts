@@ -6,6 +6,7 @@ import {
   redactSecrets,
   redactValue,
   rememberSecrets,
+  secretValuesIn,
   secretValuesOf,
 } from "../../src/errors/redact.js";
 
@@ -98,6 +99,16 @@ describe("which values and keys are secrets", () => {
       undefined,
     );
     assert.deepEqual(values, ["sk-abcdefgh12345", "ghp_12345678"]);
+  });
+
+  it("secretValuesIn finds the strings under secret keys, at any depth, and nothing else", () => {
+    const message = {
+      id: 3,
+      method: "account/login/start",
+      params: { type: "apiKey", apiKey: "login-key-0f9e8d7c", nested: [{ accessToken: "tok-12345678" }] },
+    };
+    assert.deepEqual(secretValuesIn(message), ["login-key-0f9e8d7c", "tok-12345678"]);
+    assert.deepEqual(secretValuesIn({ params: { input: [{ type: "text", text: "hello there" }] } }), []);
   });
 
   it("isSecretKey knows the protocol's secret fields and leaves the ordinary ones", () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { checkConfig } from "../../src/client/config.js";
+import { REDACTED, redactSecrets } from "../../src/errors/redact.js";
 import { InvalidInputError, signBearerToken } from "../../src/index.js";
 import { daemonSocketPath } from "../../src/transport/daemon.js";
 import { parseEndpoint } from "../../src/transport/endpoint.js";
@@ -106,6 +107,15 @@ describe("bearer tokens", () => {
       /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/,
     );
     assert.equal(authorizationFor({ url: "ws://h:1" }), undefined);
+  });
+
+  it("authorizationFor has every later redaction hide the token and the shared secret (errors, trace, snapshots)", () => {
+    const token = "dial-token-5Fq2Lm8Xz1Rw"; // shaped like no pattern: only its value can hide it
+    const secret = "dial-shared-secret-0123456789abcdef";
+    assert.equal(redactSecrets(`${token} ${secret}`), `${token} ${secret}`, "control: unknown yet");
+    authorizationFor({ url: "ws://h:1", token });
+    authorizationFor({ url: "ws://h:1", bearer: { secret } });
+    assert.equal(redactSecrets(`${token} ${secret}`), `${REDACTED} ${REDACTED}`);
   });
 });
 
