@@ -49,10 +49,8 @@ describe("observing a real app-server", { timeout: 90_000 }, () => {
       delete process.env.CODEX_APP_SERVER_TRACE_PAYLOADS;
     }
     try {
-      const login = await codex.request("account/login/start", { type: "apiKey", apiKey: LOGIN_KEY });
-      assert.equal(login.type, "apiKey");
-      const account = await codex.request("account/read", { refreshToken: true });
-      assert.equal(account.account?.type, "apiKey", "the login worked");
+      await codex.loginApiKey(LOGIN_KEY);
+      assert.equal((await codex.account({ refreshToken: true })).account?.type, "apiKey", "the login worked");
       offline.provider.enqueue(textReply("Traced reply.", { deltas: 4 }));
       const thread = await codex.threadStart();
       assert.equal((await thread.run("trace me")).finalResponse, "Traced reply.");

@@ -99,10 +99,8 @@ describe("security: no key or token in the trace file or a snapshot", { timeout:
     );
     const watched = watch(offline, "login");
     try {
-      const login = await watched.codex.request("account/login/start", { type: "apiKey", apiKey: LOGIN_KEY });
-      assert.equal(login.type, "apiKey");
-      const account = await watched.codex.request("account/read", { refreshToken: true });
-      assert.equal(account.account?.type, "apiKey", "control: the login worked");
+      await watched.codex.loginApiKey(LOGIN_KEY);
+      assert.equal((await watched.codex.account()).account?.type, "apiKey", "control: the login worked");
       const thread = await watched.codex.threadStart();
       const error = await thread.run("hi").then(
         () => assert.fail("the turn cannot succeed with a 401"),
