@@ -17,7 +17,9 @@ export class PortInUseError extends AppServerError {
   /** The port that was asked for. */
   readonly port: number;
 
-  constructor(port: number, options?: ErrorOptions) {
+  /** @param options The port that was asked for, and the listen error as `cause`. */
+  constructor(options: ErrorOptions & { port: number }) {
+    const { port } = options;
     super(
       `port ${port} on 127.0.0.1 is already in use, so the inspector cannot listen there: pass another port, or port 0 for any free one.`,
       options,

@@ -164,7 +164,7 @@ export async function serveInspector(codex: InspectedClient, options: InspectorO
       });
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError({ port, cause: error });
     throw error;
   }
   listeningPort = (server.address() as AddressInfo).port;

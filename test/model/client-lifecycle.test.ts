@@ -103,7 +103,7 @@ class HeldAppServer {
   }
 
   failHandshake(): void {
-    this.#handshake.reject(new JsonRpcError(-32603, "the model says the start fails"));
+    this.#handshake.reject(new JsonRpcError("the model says the start fails", { code: -32603 }));
   }
 
   /** From now on, closing the client's transport waits for {@link endClose}. */

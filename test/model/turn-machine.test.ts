@@ -109,7 +109,7 @@ class Replay {
                   durationMs: null,
                 },
               })
-            : reject(new JsonRpcError(-32600, "refused"));
+            : reject(new JsonRpcError("refused", { code: -32600 }));
       });
     const thread = await this.codex.threadStart();
     assert.equal(thread.id === THREAD || thread.id.startsWith("thr_"), true);
