@@ -13,8 +13,7 @@
  * Needs dist/ (`npm run build`; bench/run.ts builds it) and Node ≥ 22.18 (the workers are TypeScript run by
  * plain `node`). Afterwards no codex process of this benchmark may be left.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +22,7 @@ import type { PeersJob } from "./peers/contender.ts";
 import type { WorkerResult } from "./peers/worker.ts";
 import { line, writeResult } from "./lib/output.js";
 import { PEER_CONTENDERS, PEER_MEASURES, type PeersResult } from "./lib/peers-report.js";
+import { runWorker } from "./lib/peer-worker.js";
 import { codexProcessesOf } from "./lib/processes.js";
 import { format, summarize, type Summary } from "./lib/stats.js";
 
@@ -53,41 +53,6 @@ function reply(request: RecordedRequest) {
   return textReply("abc ".repeat(deltas), { deltas });
 }
 
-function runWorker(name: string, job: PeersJob, outDir: string): Promise<WorkerResult> {
-  const out = join(outDir, `${name}.json`);
-  rmSync(out, { force: true });
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    BENCH_PEERS_JOB: JSON.stringify(job),
-    BENCH_PEERS_OUT: out,
-  };
-  delete env.NODE_OPTIONS; // a loader (tsx) inherited from this process would be timed with the import
-  const child = spawn(
-    process.execPath,
-    ["--disable-warning=ExperimentalWarning", join(root, "bench", "peers", "worker.ts"), name],
-    {
-      cwd: root,
-      env,
-      stdio: ["ignore", "inherit", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill("SIGKILL"), SMOKE ? 120_000 : 600_000);
-  return new Promise((resolve, reject) => {
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0 && existsSync(out)) resolve(JSON.parse(readFileSync(out, "utf8")) as WorkerResult);
-      else
-        reject(
-          new Error(
-            `the ${name} worker exited with ${code ?? signal}: ${stderr.trim().split("\n").slice(-8).join("\n")}`,
-          ),
-        );
-    });
-  });
-}
-
 const job = (env: { env: Record<string, string>; cwd: string; codexBin: string }): PeersJob => ({
   codexBin: env.codexBin,
   env: env.env,
@@ -110,7 +75,7 @@ try {
     loadPerRound.push(Math.round(loadavg()[0]! * 100) / 100);
     const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]!);
     for (const contender of order) {
-      const result = await runWorker(contender.name, peersJob, outDir);
+      const result = await runWorker(contender.name, peersJob, outDir, SMOKE ? 120_000 : 600_000);
       runs.get(contender.name)!.push(result);
       line(
         `peers  round ${round + 1}/${ROUNDS} ${contender.name.padEnd(12)} warm turn ${format(result.warmTurnMs)} ms, first start ${format(result.firstStartMs ?? Number.NaN)} ms`,

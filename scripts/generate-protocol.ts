@@ -2,9 +2,10 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveCodexBinary } from "../src/transport/binary.js";
+import { compileChecks } from "./protocol/compile-checks.js";
 import { generateExperimentalFiles, generateFiles, generateOldestFiles } from "./protocol/generate.js";
 import { OLDEST_ALIAS, oldestCodex } from "./protocol/oldest-codex.js";
 
@@ -60,6 +61,11 @@ writeAll(join(outDir, "experimental"), generateExperimentalFiles(experimentalTex
 const oldestVersion = readFileSync(join(schemaDir, "oldest", "VERSION"), "utf8").trim();
 const oldestText = readFileSync(join(schemaDir, "oldest", BUNDLE), "utf8");
 writeAll(join(outDir, "oldest"), generateOldestFiles(oldestText, stableText, oldestVersion), oldestVersion);
+
+// The client's checks, compiled ahead of time from the TypeBox models just written.
+const methods = (await import(pathToFileURL(join(outDir, "generated-methods.ts")).href)) as Parameters<typeof compileChecks>[0];
+writeFileSync(join(outDir, "generated-checks.ts"), compileChecks(methods));
+console.log(`generated generated-checks.ts in ${outDir} (the client's checks, compiled ahead of time)`);
 
 function writeAll(dir: string, files: Readonly<Record<string, string>>, from: string): void {
   mkdirSync(dir, { recursive: true });

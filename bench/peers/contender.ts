@@ -24,6 +24,10 @@ export interface PeersJob {
   readonly streamDeltas: number;
   /** Sizes of the "N threads × 1 turn at once" bursts. */
   readonly bursts: readonly number[];
+  /** Stop after the first turn (bench/first-start.ts). */
+  readonly firstOnly?: boolean;
+  /** Where the library contenders import this library from: a path to a built `dist/index.js`; default the package. */
+  readonly library?: string;
 }
 
 /** A thread as a contender holds it. */

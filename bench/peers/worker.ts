@@ -85,6 +85,13 @@ try {
   await contender.turn(thread, prompt(job.deltas));
   const firstTurnMs = performance.now() - processStartedAt;
   const firstTurnCpuMs = cpuMs(cpuAtStart);
+  if (job.firstOnly === true) {
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    await contender.close();
+    closed = true;
+    writeFileSync(out, `${JSON.stringify({ contender: name, firstStartMs, firstTurnMs, firstTurnCpuMs, peakRssMiB })}\n`);
+    process.exit(0);
+  }
 
   for (let turn = 0; turn < WARM_UP_TURNS; turn++) await contender.turn(thread, prompt(job.deltas));
   const warm: { ms: number; firstDeltaMs: number }[] = [];

@@ -1,6 +1,6 @@
 import type { Notification } from "../schema/index.js";
 import type { Diagnose } from "./codex-events.js";
-import { loadOldestProtocolChecks, loadProtocolChecks, protocolChecks } from "./protocol-checks.js";
+import { explainMisfit, loadOldestProtocolChecks, loadProtocolChecks, protocolChecks } from "./protocol-checks.js";
 import { belowRangeMessage } from "./supported-range.js";
 
 /**
@@ -49,13 +49,15 @@ export class NotificationChecks {
 
   #check(notification: Notification): void {
     const { method, params } = notification;
-    const check = protocolChecks()!.checkServerNotification(method, params);
-    if (check.ok) return;
-    void loadOldestProtocolChecks()
+    // The checks compiled ahead of time say whether it fits; the TypeBox validators, loaded only for a misfit,
+    // say why (so that diagnostic comes a little after the notification).
+    if (protocolChecks()!.fitsServerNotification(method, params) === true) return;
+    const olderShape = loadOldestProtocolChecks()
       .then((oldest) => oldest.checkOldestServerNotification(method, params).ok)
-      .catch(() => false)
-      .then((olderShape) => {
-        if (olderShape) return;
+      .catch(() => false);
+    void Promise.all([explainMisfit("checkServerNotification", method, params), olderShape])
+      .then(([check, olderShape]) => {
+        if (olderShape || check.ok) return;
         const serverVersion = this.#serverVersion() ?? "unknown";
         this.#diagnose({
           kind: check.known ? "invalidNotification" : "unknownNotification",

@@ -1,20 +1,51 @@
-/** The schema checks of the pinned protocol (`src/schema/validate.ts`). */
-export type ProtocolChecks = typeof import("../schema/validate.js");
+import type { CheckResult } from "../schema/validate.js";
+
+/**
+ * The schema checks of the pinned protocol the client runs on every message: compiled ahead of time
+ * (`src/schema/precompiled-checks.ts`), no TypeBox. They say only whether a message fits; {@link explainMisfit}
+ * says why one does not.
+ */
+export type ProtocolChecks = typeof import("../schema/precompiled-checks.js");
+
+/** The TypeBox validators (`src/schema/validate.ts`), which also describe what is wrong. */
+type SchemaValidators = typeof import("../schema/validate.js");
 
 let loading: Promise<ProtocolChecks> | undefined;
 let loaded: ProtocolChecks | undefined;
 
+let validators: Promise<SchemaValidators> | undefined;
+
 /**
- * Loads the protocol's schema checks, once. They are loaded on first use rather than on import: building the
- * TypeBox models of every definition takes most of the package's import time, and a client needs them only once it starts.
+ * Loads the protocol's schema checks, once. They are loaded when a client starts rather than on import (the
+ * generated checks are ≈ 400 KB of code), alongside the app-server's spawn.
  *
  * @example
  * ```ts
- * const { checkServerNotification } = await loadProtocolChecks();
+ * const { fitsServerNotification } = await loadProtocolChecks();
  * ```
  */
 export function loadProtocolChecks(): Promise<ProtocolChecks> {
-  return (loading ??= import("../schema/validate.js").then((checks) => (loaded = checks)));
+  return (loading ??= import("../schema/precompiled-checks.js").then((checks) => (loaded = checks)));
+}
+
+/**
+ * Says what is wrong with a message that a check of {@link ProtocolChecks} refused, with the TypeBox validators,
+ * which load (≈ 0.2–0.3 s, once) only when this is first needed.
+ *
+ * @example
+ * ```ts
+ * if (checks.fitsServerRequest(method, params) !== true) {
+ *   const { errors } = (await explainMisfit("checkServerRequest", method, params)) as { errors: string[] };
+ * }
+ * ```
+ */
+export async function explainMisfit(
+  check: "checkServerNotification" | "checkServerRequest" | "checkServerRequestResult",
+  method: string,
+  value: unknown,
+): Promise<CheckResult> {
+  const loadedValidators = await (validators ??= import("../schema/validate.js"));
+  return loadedValidators[check](method, value);
 }
 
 /**
@@ -22,7 +53,7 @@ export function loadProtocolChecks(): Promise<ProtocolChecks> {
  *
  * @example
  * ```ts
- * protocolChecks()?.checkServerNotification(method, params);
+ * protocolChecks()?.fitsServerNotification(method, params);
  * ```
  */
 export function protocolChecks(): ProtocolChecks | undefined {

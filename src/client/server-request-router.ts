@@ -4,7 +4,7 @@ import type { RequestId, ServerRequestMethod } from "../schema/index.js";
 import { abortable } from "./abortable.js";
 import { ApprovalHandlerChoice } from "./approval-handler-choice.js";
 import { failClosedAnswer, SERVER_REQUEST_METHODS } from "./approval-handlers.js";
-import { loadOldestProtocolChecks, loadProtocolChecks } from "./protocol-checks.js";
+import { explainMisfit, loadOldestProtocolChecks, loadProtocolChecks } from "./protocol-checks.js";
 import type { ClientDiagnostic } from "./client-diagnostic.js";
 import type { ApprovalHandler, ServerRequest, ServerRequestAnswer } from "./server-request.js";
 
@@ -113,8 +113,8 @@ export class ServerRequestRouter {
     context: ServerRequestContext,
   ): Promise<ServerRequestAnswer> {
     const { threadId, turnId } = idsOf(params);
-    const { checkServerRequest, checkServerRequestResult } = await loadProtocolChecks();
-    const checked = checkServerRequest(method, params);
+    const { fitsServerRequest, fitsServerRequestResult } = await loadProtocolChecks();
+    const checked = fitsServerRequest(method, params) === true ? { ok: true as const } : await explainMisfit("checkServerRequest", method, params);
     if (!checked.ok && !(await this.#olderShape(method, params))) {
       const version = this.#options.serverVersion?.() ?? "unknown";
       this.#report(
@@ -156,7 +156,7 @@ export class ServerRequestRouter {
         return failClosedAnswer(request);
       }
       const answer = JSON.parse(JSON.stringify(given)) as ServerRequestAnswer;
-      const valid = checkServerRequestResult(method, answer);
+      const valid = fitsServerRequestResult(method, answer) === true ? { ok: true as const } : await explainMisfit("checkServerRequestResult", method, answer);
       if (!valid.ok) {
         this.#report(
           method,

@@ -16,6 +16,7 @@ import {
   serverRequests,
   type CheckResult,
 } from "../../src/schema/index.js";
+import { fitsServerNotification, fitsServerRequest, fitsServerRequestResult } from "../../src/schema/precompiled-checks.js";
 
 const BUNDLE_PATH = new URL("../../schema/codex_app_server_protocol.schemas.json", import.meta.url);
 const SEED = Number(process.env["SCHEMA_SAMPLE_SEED"] ?? 20240611);
@@ -29,6 +30,8 @@ interface Target {
   readonly pointer: string;
   readonly schema: JsonSchema;
   readonly ours: (value: unknown) => CheckResult;
+  /** The check compiled ahead of time (generated-checks.ts) for the same schema, where the client has one. */
+  readonly precompiled?: (value: unknown) => boolean | undefined;
   readonly samples: { readonly valid: number; readonly mutated: number };
 }
 
@@ -46,17 +49,19 @@ function definitionPointer(name: string): string {
 function methodTargets(): Target[] {
   const targets: Target[] = [];
   const unions = [
-    { union: "ClientRequest", params: checkClientRequestParams, result: checkClientRequestResult },
-    { union: "ServerRequest", params: checkServerRequest, result: checkServerRequestResult },
-    { union: "ServerNotification", params: checkServerNotification, result: undefined },
+    { union: "ClientRequest", params: checkClientRequestParams, result: checkClientRequestResult, fastParams: undefined, fastResult: undefined },
+    {
+      union: "ServerRequest",
+      params: checkServerRequest,
+      result: checkServerRequestResult,
+      fastParams: fitsServerRequest,
+      fastResult: fitsServerRequestResult,
+    },
+    { union: "ServerNotification", params: checkServerNotification, result: undefined, fastParams: fitsServerNotification, fastResult: undefined },
   ] as const;
   const samples = { valid: VALID_PER_TARGET, mutated: MUTATED_PER_TARGET };
-  for (const { union, params, result } of unions) {
-    const arms = (
-      definitions.get(union) as {
-        oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[];
-      }
-    ).oneOf;
+  for (const { union, params, result, fastParams, fastResult } of unions) {
+    const arms = (definitions.get(union) as { oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[] }).oneOf;
     arms.forEach((arm, index) => {
       const method = arm.properties["method"]?.enum?.[0];
       const paramsSchema = arm.properties["params"];
@@ -67,6 +72,7 @@ function methodTargets(): Target[] {
         pointer,
         schema: paramsSchema as JsonSchema,
         ours: (v) => params(method, v),
+        ...(fastParams === undefined ? {} : { precompiled: (v: unknown) => fastParams(method, v) }),
         samples,
       });
       if (result !== undefined) {
@@ -78,6 +84,7 @@ function methodTargets(): Target[] {
           pointer: definitionPointer(name),
           schema,
           ours: (v) => result(method, v),
+          ...(fastResult === undefined ? {} : { precompiled: (v: unknown) => fastResult(method, v) }),
           samples,
         });
       }
@@ -120,6 +127,7 @@ test("the compiled validators agree with Ajv on generated valid and invalid samp
   const disagreements: string[] = [];
   let samples = 0;
   let invalid = 0;
+  let precompiledSamples = 0;
   const targets = [...methodTargets(), ...definitionTargets()];
   for (const target of targets) {
     const reference = ajv.getSchema(`bundle${target.pointer}`) as ValidateFunction | undefined;
@@ -141,16 +149,19 @@ test("the compiled validators agree with Ajv on generated valid and invalid samp
           `${target.label}: Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, ours says ${actual.ok ? "valid" : `invalid (${actual.errors.join("; ")})`}: ${JSON.stringify(value).slice(0, 300)}`,
         );
       }
-      if (!actual.ok)
-        assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
+      if (!actual.ok) assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
+      if (target.precompiled !== undefined) {
+        precompiledSamples++;
+        const fast = target.precompiled(value);
+        if (fast !== expected) {
+          disagreements.push(`${target.label} (compiled ahead of time): Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, it says ${String(fast)}: ${JSON.stringify(value).slice(0, 300)}`);
+        }
+      }
     }
   }
-  t.diagnostic(
-    `${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}`,
-  );
-  console.log(
-    `schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`,
-  );
+  t.diagnostic(`${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}; ${precompiledSamples} also through the checks compiled ahead of time`);
+  assert.ok(precompiledSamples > 0, "the checks compiled ahead of time are compared too");
+  console.log(`schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`);
   assert.ok(invalid > samples / 4, "the mutations make a good share of the samples invalid");
   assert.ok(samples - invalid > samples / 4, "a good share of the samples is valid");
   assert.deepEqual(disagreements.slice(0, 10), [], `${disagreements.length} disagreements with Ajv`);

@@ -14,7 +14,7 @@ const packageName = "codex-app-server";
  * ```
  */
 export async function create(job: PeersJob): Promise<Contender> {
-  const { AsyncCodex } = (await import(packageName)) as typeof Library;
+  const { AsyncCodex } = (await import(job.library ?? packageName)) as typeof Library;
   const codex = new AsyncCodex({ codexBin: job.codexBin, env: job.env, cwd: job.cwd });
   const contender: Contender = {
     streamsDeltas: true,

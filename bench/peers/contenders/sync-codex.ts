@@ -17,7 +17,7 @@ const packageName = "codex-app-server";
  * ```
  */
 export async function create(job: PeersJob): Promise<Contender> {
-  const { Codex } = (await import(packageName)) as typeof Library;
+  const { Codex } = (await import(job.library ?? packageName)) as typeof Library;
   let codex: Library.Codex | undefined;
   return {
     streamsDeltas: true,
