@@ -63,8 +63,15 @@ const oldestText = readFileSync(join(schemaDir, "oldest", BUNDLE), "utf8");
 writeAll(join(outDir, "oldest"), generateOldestFiles(oldestText, stableText, oldestVersion), oldestVersion);
 
 // The client's checks, compiled ahead of time from the TypeBox models just written.
-const methods = (await import(pathToFileURL(join(outDir, "generated-methods.ts")).href)) as Parameters<typeof compileChecks>[0];
-writeFileSync(join(outDir, "generated-checks.ts"), compileChecks(methods));
+// They are imported from a copy inside this repository, so that `typebox` resolves wherever --out points.
+const modelsCopy = mkdtempSync(join(ROOT, "node_modules", ".compile-checks-"));
+try {
+  for (const name of ["generated.ts", "generated-methods.ts"]) copyFileSync(join(outDir, name), join(modelsCopy, name));
+  const methods = (await import(pathToFileURL(join(modelsCopy, "generated-methods.ts")).href)) as Parameters<typeof compileChecks>[0];
+  writeFileSync(join(outDir, "generated-checks.ts"), compileChecks(methods));
+} finally {
+  rmSync(modelsCopy, { recursive: true, force: true });
+}
 console.log(`generated generated-checks.ts in ${outDir} (the client's checks, compiled ahead of time)`);
 
 function writeAll(dir: string, files: Readonly<Record<string, string>>, from: string): void {
