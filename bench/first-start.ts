@@ -24,15 +24,20 @@ import { format, summarize, type Summary } from "./lib/stats.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = Number(process.env.BENCH_FIRST_START_ROUNDS ?? 10);
-const libraries = (process.env.BENCH_FIRST_START_LIBRARIES ?? `current=${join(root, "dist", "index.js")}`).split(",").map((entry) => {
-  const [label, path] = entry.split("=");
-  if (label === undefined || path === undefined) throw new Error(`BENCH_FIRST_START_LIBRARIES: "${entry}" is not label=/path/to/dist/index.js`);
-  return { label, path };
-});
+const libraries = (process.env.BENCH_FIRST_START_LIBRARIES ?? `current=${join(root, "dist", "index.js")}`)
+  .split(",")
+  .map((entry) => {
+    const [label, path] = entry.split("=");
+    if (label === undefined || path === undefined)
+      throw new Error(`BENCH_FIRST_START_LIBRARIES: "${entry}" is not label=/path/to/dist/index.js`);
+    return { label, path };
+  });
 const clients = ["async-codex", ...(process.env.BENCH_FIRST_START_SYNC === "1" ? ["sync-codex"] : [])];
 const contenders = [
   { key: "raw", name: "raw", library: undefined as string | undefined },
-  ...libraries.flatMap((library) => clients.map((name) => ({ key: `${name}@${library.label}`, name, library: library.path }))),
+  ...libraries.flatMap((library) =>
+    clients.map((name) => ({ key: `${name}@${library.label}`, name, library: library.path })),
+  ),
 ];
 
 const offline = await createOfflineEnvironment({ fallback: textReply("abc ".repeat(20), { deltas: 20 }) });
@@ -69,13 +74,21 @@ const measures = ["firstStartMs", "firstTurnMs", "firstTurnCpuMs", "peakRssMiB"]
 const result: Record<string, Record<string, Summary>> = {};
 for (const contender of contenders) {
   const summaries: Record<string, Summary> = {};
-  for (const measure of measures) summaries[measure] = summarize(runs.get(contender.key)!.map((run) => run[measure] as number));
+  for (const measure of measures)
+    summaries[measure] = summarize(runs.get(contender.key)!.map((run) => run[measure] as number));
   result[contender.key] = summaries;
   line(
     `first start  ${contender.key.padEnd(22)} ` +
-      measures.map((measure) => `${measure} ${format(summaries[measure]!.median)} (${format(summaries[measure]!.min)}–${format(summaries[measure]!.max)})`).join("  "),
+      measures
+        .map(
+          (measure) =>
+            `${measure} ${format(summaries[measure]!.median)} (${format(summaries[measure]!.min)}–${format(summaries[measure]!.max)})`,
+        )
+        .join("  "),
   );
 }
-line(`first start  ${ROUNDS} rounds, 1-minute load per round: ${loadPerRound.join(", ")}; codex processes left: ${leftOver.length}`);
+line(
+  `first start  ${ROUNDS} rounds, 1-minute load per round: ${loadPerRound.join(", ")}; codex processes left: ${leftOver.length}`,
+);
 writeResult({ rounds: ROUNDS, libraries, loadPerRound, result, leftOverProcesses: leftOver });
 if (leftOver.length > 0) process.exitCode = 1;

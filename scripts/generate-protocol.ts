@@ -67,7 +67,9 @@ writeAll(join(outDir, "oldest"), generateOldestFiles(oldestText, stableText, old
 const modelsCopy = mkdtempSync(join(ROOT, "node_modules", ".compile-checks-"));
 try {
   for (const name of ["generated.ts", "generated-methods.ts"]) copyFileSync(join(outDir, name), join(modelsCopy, name));
-  const methods = (await import(pathToFileURL(join(modelsCopy, "generated-methods.ts")).href)) as Parameters<typeof compileChecks>[0];
+  const methods = (await import(pathToFileURL(join(modelsCopy, "generated-methods.ts")).href)) as Parameters<
+    typeof compileChecks
+  >[0];
   writeFileSync(join(outDir, "generated-checks.ts"), compileChecks(methods));
 } finally {
   rmSync(modelsCopy, { recursive: true, force: true });

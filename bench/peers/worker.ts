@@ -89,7 +89,10 @@ try {
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     await contender.close();
     closed = true;
-    writeFileSync(out, `${JSON.stringify({ contender: name, firstStartMs, firstTurnMs, firstTurnCpuMs, peakRssMiB })}\n`);
+    writeFileSync(
+      out,
+      `${JSON.stringify({ contender: name, firstStartMs, firstTurnMs, firstTurnCpuMs, peakRssMiB })}\n`,
+    );
     process.exit(0);
   }
 

@@ -63,21 +63,27 @@ export function compileChecks(tables: CompiledTables): string {
 
   const factory = (schema: TSchema): string => {
     const build = Build({}, schema);
-    if (build.UseUnevaluated()) throw new Error("a schema needs unevaluated-properties tracking, which the ahead-of-time checks do not carry");
+    if (build.UseUnevaluated())
+      throw new Error("a schema needs unevaluated-properties tracking, which the ahead-of-time checks do not carry");
     const external = build.External();
     const names = external.variables.map((variable, index) => {
-      if (!(variable instanceof RegExp)) throw new Error(`external variable ${index} is a ${typeof variable}, not a RegExp`);
+      if (!(variable instanceof RegExp))
+        throw new Error(`external variable ${index} is a ${typeof variable}, not a RegExp`);
       return regexName(variable);
     });
     const body = build
       .Functions()
       .map((code) =>
         code
-          .replaceAll(new RegExp(`\\b${external.identifier}\\[(\\d+)\\]`, "g"), (_, index: string) => names[Number(index)]!)
+          .replaceAll(
+            new RegExp(`\\b${external.identifier}\\[(\\d+)\\]`, "g"),
+            (_, index: string) => names[Number(index)]!,
+          )
           .replaceAll("Guard.CodePointCount(", "codePointCount("),
       )
       .join(";\n    ");
-    if (/\b(Guard|Hashing|CheckContext)\.|\bExternal\b/.test(body) || body.includes(external.identifier)) throw new Error(`compiled code still needs TypeBox at run time: ${body.slice(0, 200)}`);
+    if (/\b(Guard|Hashing|CheckContext)\.|\bExternal\b/.test(body) || body.includes(external.identifier))
+      throw new Error(`compiled code still needs TypeBox at run time: ${body.slice(0, 200)}`);
     return `() => {\n    ${body};\n    return (value) => ${build.Entry()};\n  }`;
   };
 

@@ -55,8 +55,8 @@ export class NotificationChecks {
     const olderShape = loadOldestProtocolChecks()
       .then((oldest) => oldest.checkOldestServerNotification(method, params).ok)
       .catch(() => false);
-    void Promise.all([explainMisfit("checkServerNotification", method, params), olderShape])
-      .then(([check, olderShape]) => {
+    void Promise.all([explainMisfit("checkServerNotification", method, params), olderShape]).then(
+      ([check, olderShape]) => {
         if (olderShape || check.ok) return;
         const serverVersion = this.#serverVersion() ?? "unknown";
         this.#diagnose({
@@ -65,6 +65,7 @@ export class NotificationChecks {
           method,
           serverVersion,
         });
-      });
+      },
+    );
   }
 }

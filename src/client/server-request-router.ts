@@ -114,7 +114,10 @@ export class ServerRequestRouter {
   ): Promise<ServerRequestAnswer> {
     const { threadId, turnId } = idsOf(params);
     const { fitsServerRequest, fitsServerRequestResult } = await loadProtocolChecks();
-    const checked = fitsServerRequest(method, params) === true ? { ok: true as const } : await explainMisfit("checkServerRequest", method, params);
+    const checked =
+      fitsServerRequest(method, params) === true
+        ? { ok: true as const }
+        : await explainMisfit("checkServerRequest", method, params);
     if (!checked.ok && !(await this.#olderShape(method, params))) {
       const version = this.#options.serverVersion?.() ?? "unknown";
       this.#report(
@@ -156,7 +159,10 @@ export class ServerRequestRouter {
         return failClosedAnswer(request);
       }
       const answer = JSON.parse(JSON.stringify(given)) as ServerRequestAnswer;
-      const valid = fitsServerRequestResult(method, answer) === true ? { ok: true as const } : await explainMisfit("checkServerRequestResult", method, answer);
+      const valid =
+        fitsServerRequestResult(method, answer) === true
+          ? { ok: true as const }
+          : await explainMisfit("checkServerRequestResult", method, answer);
       if (!valid.ok) {
         this.#report(
           method,

@@ -16,7 +16,11 @@ import {
   serverRequests,
   type CheckResult,
 } from "../../src/schema/index.js";
-import { fitsServerNotification, fitsServerRequest, fitsServerRequestResult } from "../../src/schema/precompiled-checks.js";
+import {
+  fitsServerNotification,
+  fitsServerRequest,
+  fitsServerRequestResult,
+} from "../../src/schema/precompiled-checks.js";
 
 const BUNDLE_PATH = new URL("../../schema/codex_app_server_protocol.schemas.json", import.meta.url);
 const SEED = Number(process.env["SCHEMA_SAMPLE_SEED"] ?? 20240611);
@@ -49,7 +53,13 @@ function definitionPointer(name: string): string {
 function methodTargets(): Target[] {
   const targets: Target[] = [];
   const unions = [
-    { union: "ClientRequest", params: checkClientRequestParams, result: checkClientRequestResult, fastParams: undefined, fastResult: undefined },
+    {
+      union: "ClientRequest",
+      params: checkClientRequestParams,
+      result: checkClientRequestResult,
+      fastParams: undefined,
+      fastResult: undefined,
+    },
     {
       union: "ServerRequest",
       params: checkServerRequest,
@@ -57,11 +67,21 @@ function methodTargets(): Target[] {
       fastParams: fitsServerRequest,
       fastResult: fitsServerRequestResult,
     },
-    { union: "ServerNotification", params: checkServerNotification, result: undefined, fastParams: fitsServerNotification, fastResult: undefined },
+    {
+      union: "ServerNotification",
+      params: checkServerNotification,
+      result: undefined,
+      fastParams: fitsServerNotification,
+      fastResult: undefined,
+    },
   ] as const;
   const samples = { valid: VALID_PER_TARGET, mutated: MUTATED_PER_TARGET };
   for (const { union, params, result, fastParams, fastResult } of unions) {
-    const arms = (definitions.get(union) as { oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[] }).oneOf;
+    const arms = (
+      definitions.get(union) as {
+        oneOf: { properties: Record<string, { enum?: string[]; $ref?: string; anyOf?: { $ref?: string }[] }> }[];
+      }
+    ).oneOf;
     arms.forEach((arm, index) => {
       const method = arm.properties["method"]?.enum?.[0];
       const paramsSchema = arm.properties["params"];
@@ -149,19 +169,26 @@ test("the compiled validators agree with Ajv on generated valid and invalid samp
           `${target.label}: Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, ours says ${actual.ok ? "valid" : `invalid (${actual.errors.join("; ")})`}: ${JSON.stringify(value).slice(0, 300)}`,
         );
       }
-      if (!actual.ok) assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
+      if (!actual.ok)
+        assert.ok(actual.known && actual.errors.length > 0, `${target.label}: a failed check explains itself`);
       if (target.precompiled !== undefined) {
         precompiledSamples++;
         const fast = target.precompiled(value);
         if (fast !== expected) {
-          disagreements.push(`${target.label} (compiled ahead of time): Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, it says ${String(fast)}: ${JSON.stringify(value).slice(0, 300)}`);
+          disagreements.push(
+            `${target.label} (compiled ahead of time): Ajv says ${expected ? "valid" : `invalid (${ajvError(reference)})`}, it says ${String(fast)}: ${JSON.stringify(value).slice(0, 300)}`,
+          );
         }
       }
     }
   }
-  t.diagnostic(`${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}; ${precompiledSamples} also through the checks compiled ahead of time`);
+  t.diagnostic(
+    `${samples} samples (${samples - invalid} valid, ${invalid} invalid per Ajv) over ${targets.length} schemas, seed ${SEED}; ${precompiledSamples} also through the checks compiled ahead of time`,
+  );
   assert.ok(precompiledSamples > 0, "the checks compiled ahead of time are compared too");
-  console.log(`schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`);
+  console.log(
+    `schema differential: ${samples} samples (${samples - invalid} valid, ${invalid} invalid) over ${targets.length} schemas, seed ${SEED}`,
+  );
   assert.ok(invalid > samples / 4, "the mutations make a good share of the samples invalid");
   assert.ok(samples - invalid > samples / 4, "a good share of the samples is valid");
   assert.deepEqual(disagreements.slice(0, 10), [], `${disagreements.length} disagreements with Ajv`);

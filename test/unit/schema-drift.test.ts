@@ -19,9 +19,16 @@ test("regenerating from the committed bundles gives byte-identical src/schema/{,
       },
     );
     for (const dir of ["", "experimental", "oldest"]) {
-      const files = readdirSync(join(out, dir)).filter((name) => name.endsWith(".ts")).sort();
+      const files = readdirSync(join(out, dir))
+        .filter((name) => name.endsWith(".ts"))
+        .sort();
       // The stable protocol also gets the client's checks compiled ahead of time (generated-checks.ts).
-      assert.deepEqual(files, dir === "" ? ["generated-checks.ts", "generated-methods.ts", "generated.ts"] : ["generated-methods.ts", "generated.ts"]);
+      assert.deepEqual(
+        files,
+        dir === ""
+          ? ["generated-checks.ts", "generated-methods.ts", "generated.ts"]
+          : ["generated-methods.ts", "generated.ts"],
+      );
       for (const file of files) {
         const fresh = readFileSync(join(out, dir, file), "utf8");
         const committed = readFileSync(join(ROOT, "src/schema", dir, file), "utf8");
