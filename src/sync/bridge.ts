@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import { extname } from "node:path";
-import { createSyncFn } from "synckit";
 import { AppServerError } from "../errors/app-server-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { BridgeRequest, BridgeResponse } from "./messages.js";
@@ -8,6 +8,15 @@ import { WAIT_SLICE_MS, WORKER_ANSWER_MARGIN_MS } from "./timing.js";
 type Call = (request: BridgeRequest) => BridgeResponse;
 
 let shared: Call | undefined;
+
+/**
+ * synckit, loaded by the first sync call rather than on import: it costs ≈ 70–90 ms of CPU to load, which every
+ * program importing the package (most of them async only) would otherwise pay. Its CommonJS build is loaded
+ * with `require`, since a blocking call cannot wait for `import()`.
+ */
+function loadSynckit(): typeof import("synckit") {
+  return createRequire(import.meta.url)("synckit") as typeof import("synckit");
+}
 
 /**
  * Where the worker's module is, and how to load it: next to this module, with the same extension — `.js`
@@ -39,7 +48,7 @@ function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: stri
 export function callWorker(request: BridgeRequest): BridgeResponse {
   if (shared === undefined) {
     const { url, options } = workerModule();
-    shared = createSyncFn<(request: BridgeRequest) => Promise<BridgeResponse>>(url, {
+    shared = loadSynckit().createSyncFn<(request: BridgeRequest) => Promise<BridgeResponse>>(url, {
       ...options,
       timeout: WAIT_SLICE_MS + WORKER_ANSWER_MARGIN_MS,
     });
