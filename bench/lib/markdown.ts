@@ -9,6 +9,7 @@ import type {
   SyncBridgeResult,
 } from "./report.js";
 import { peersTable } from "./peers-markdown.js";
+import { scaleTables } from "./scale-markdown.js";
 import { format, type Summary } from "./stats.js";
 
 /** Where the generated results start and end in docs/benchmarks.md; the prose around them is kept. */
@@ -367,6 +368,10 @@ export function renderResults(report: Report): string {
     "### 6. Side by side: a raw JSONL client, `AsyncCodex`, sync `Codex`, `@openai/codex-sdk`",
     "",
     peersTable(s.peers, stamp),
+    "",
+    "### 7. Scale: 10,000 turns, idle threads, many turns at once, many new threads",
+    "",
+    scaleTables(s.scale, stamp),
     "",
     END,
   ].join("\n");

@@ -10,6 +10,7 @@ export const BENCHMARKS = [
   { key: "realBinary", file: "real-binary.ts", title: "Real binary", needsBuild: false },
   { key: "syncBridge", file: "sync-bridge.ts", title: "Sync bridge", needsBuild: false },
   { key: "peers", file: "peers.ts", title: "Side by side", needsBuild: true },
+  { key: "scale", file: "scale.ts", title: "Scale", needsBuild: false },
 ] as const;
 
 export type BenchmarkKey = (typeof BENCHMARKS)[number]["key"];
