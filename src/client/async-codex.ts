@@ -27,7 +27,7 @@ import { abortable } from "./abortable.js";
 import { AsyncThread } from "./async-thread.js";
 import type { CodexEventMap, Diagnose } from "./codex-events.js";
 import { checkConfig, type AppServerConfig } from "./config.js";
-import { openConnection, type Connection } from "./connection.js";
+import { openConnection, type Connection, type ConnectionListeners } from "./connection.js";
 import { AsyncEvents, type EventListener, type ListenOptions } from "./events.js";
 import { IDEMPOTENT_METHODS } from "./idempotent-methods.js";
 import type { LiveTurn } from "./live-turn.js";
@@ -41,6 +41,7 @@ import type {
   ThreadStartOptions,
 } from "./options.js";
 import { retryOnOverload } from "./retry-on-overload.js";
+import { PrewarmedStarts } from "./prewarm.js";
 import { NotificationRouter } from "./router.js";
 import { ResumableThreads } from "./resumable-threads.js";
 import { requestCodex } from "./rpc-error.js";
@@ -96,6 +97,8 @@ export class AsyncCodex implements AsyncDisposable {
   #lostTurns: LiveTurn[] = [];
   /** The last connection a start opened: `close()` ends it even when the machine never took it (closed mid-start). */
   #latest: Connection | null = null;
+  /** The spare app-servers of `prewarm: true`; `null` without it. */
+  readonly #prewarmed: PrewarmedStarts | null;
   #metadata: AppServerMetadata | null = null;
   /** The start in progress, settled or not: `close()` waits for it so that nothing it spawned outlives the client. */
   #opening: Promise<unknown> = Promise.resolve();
@@ -109,6 +112,7 @@ export class AsyncCodex implements AsyncDisposable {
    */
   constructor(config: AppServerConfig = {}) {
     this.#config = checkConfig(config);
+    this.#prewarmed = this.#config.prewarm === true ? new PrewarmedStarts(this.#config) : null;
     const restart = resolveRestartPolicy(config.restart);
     this.#maxBufferedNotifications = config.maxBufferedNotifications ?? DEFAULT_MAX_BUFFERED_NOTIFICATIONS;
     this.#startGraceMs = closeBudgetMs(config);
@@ -616,15 +620,16 @@ export class AsyncCodex implements AsyncDisposable {
   async #open(signal: AbortSignal): Promise<Connection> {
     const checks = this.#checks.load();
     await this.#observer.prepare();
-    const connection = await openConnection(
-      { ...this.#config, trace: this.#observer.trace },
-      {
-        signal,
-        notification: (notification) => this.#onNotification(notification),
-        diagnostic: (diagnostic) => this.#diagnose(diagnostic),
-        serverRequests: this.#serverRequests,
-      },
-    );
+    const listeners: ConnectionListeners = {
+      signal,
+      notification: (notification) => this.#onNotification(notification),
+      diagnostic: (diagnostic) => this.#diagnose(diagnostic),
+      serverRequests: this.#serverRequests,
+    };
+    const trace = this.#observer.trace;
+    const connection = await (this.#prewarmed === null
+      ? openConnection({ ...this.#config, trace }, listeners)
+      : this.#prewarmed.open(listeners, trace));
     this.#latest = connection;
     await checks;
     if (signal.aborted) {
@@ -658,7 +663,7 @@ export class AsyncCodex implements AsyncDisposable {
       false,
     );
     this.#settleLostTurns(null);
-    await Promise.all([connection?.peer.close(), latest === connection ? undefined : latest?.peer.close()]);
+    await Promise.all([connection?.peer.close(), latest === connection ? undefined : latest?.peer.close(), this.#prewarmed?.leave()]);
   }
 
   /**

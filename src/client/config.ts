@@ -74,6 +74,14 @@ export interface AppServerConfig extends ObserveConfig {
   experimentalApi?: boolean | undefined;
   /** Notification methods the server should not send at all (`capabilities.optOutNotificationMethods`). */
   optOutNotificationMethods?: readonly string[] | undefined;
+  /**
+   * Keep one more app-server started and initialised in the background, so that the next start of a client
+   * with the same launch config (another client, or a restart) takes it instead of waiting for a spawn and
+   * `initialize` (≈ 0.1–0.3 s). Costs one idle app-server process (its memory, and its start's CPU while the
+   * client is busy); it ends when the last client of that config closes. Not with `transport`. Default `false`.
+   * See docs/configuration.md.
+   */
+  prewarm?: boolean | undefined;
   /** How long any request waits for its answer unless the call says otherwise. Default 120 000 ms. */
   requestTimeoutMs?: number | undefined;
   /**
@@ -186,6 +194,10 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
       throw new InvalidInputError("`connect` and `transport` both say how to reach the app-server: give only one.");
     }
     checkConnectTarget(config.connect);
+  }
+  if (config.prewarm !== undefined && typeof config.prewarm !== "boolean") fail("prewarm", "a boolean");
+  if (config.prewarm === true && (config.transport !== undefined || config.connect !== undefined)) {
+    throw new InvalidInputError("`prewarm` starts spare app-servers itself, so it cannot be used with `transport` or `connect`: drop one of them.");
   }
   return config;
 }

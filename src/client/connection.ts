@@ -26,7 +26,7 @@ export interface ConnectionListeners {
   readonly notification: (notification: Notification) => void;
   readonly diagnostic: (diagnostic: ProtocolDiagnostic) => void;
   /** Answers the server's requests; attached before the handshake. */
-  readonly serverRequests: ServerRequestRouter;
+  readonly serverRequests: Pick<ServerRequestRouter, "attach">;
 }
 
 /**
