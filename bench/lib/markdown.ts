@@ -324,6 +324,18 @@ function importCost(section: Section | undefined): string {
   ].join("\n");
 }
 
+function prewarmLine(section: Section | undefined): string {
+  const note = sectionNote(section);
+  if (note !== null) return note;
+  const result = section!.result as { rounds: number; cold: Summary; prewarmed: Summary; leftOverProcesses: number[] };
+  return [
+    stamp(section!),
+    "",
+    `A second client's start + \`threadStart()\` + first 20-delta turn while a first client of the same config is open, ${result.rounds} interleaved rounds: ` +
+      `without a spare ${spread(result.cold)} ms, with \`prewarm: true\` ${spread(result.prewarmed)} ms. Codex processes left afterwards: ${result.leftOverProcesses.length}.`,
+  ].join("\n");
+}
+
 /**
  * The generated part of docs/benchmarks.md: the machine and every benchmark's tables.
  *
@@ -372,6 +384,10 @@ export function renderResults(report: Report): string {
     "### 7. Scale: 10,000 turns, idle threads, many turns at once, many new threads",
     "",
     scaleTables(s.scale, stamp),
+    "",
+    "### 8. `prewarm: true`",
+    "",
+    prewarmLine(s.prewarm),
     "",
     END,
   ].join("\n");

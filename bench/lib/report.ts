@@ -11,6 +11,7 @@ export const BENCHMARKS = [
   { key: "syncBridge", file: "sync-bridge.ts", title: "Sync bridge", needsBuild: false },
   { key: "peers", file: "peers.ts", title: "Side by side", needsBuild: true },
   { key: "scale", file: "scale.ts", title: "Scale", needsBuild: false },
+  { key: "prewarm", file: "prewarm.ts", title: "Prewarm", needsBuild: false },
 ] as const;
 
 export type BenchmarkKey = (typeof BENCHMARKS)[number]["key"];
