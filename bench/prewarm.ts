@@ -42,7 +42,9 @@ try {
 }
 const cold = summarize(times.cold);
 const prewarmed = summarize(times.prewarmed);
-line(`prewarm  second client's start + thread + first turn: without ${format(cold.median)} ms (${format(cold.min)}–${format(cold.max)}), with prewarm ${format(prewarmed.median)} ms (${format(prewarmed.min)}–${format(prewarmed.max)})`);
+line(
+  `prewarm  second client's start + thread + first turn: without ${format(cold.median)} ms (${format(cold.min)}–${format(cold.max)}), with prewarm ${format(prewarmed.median)} ms (${format(prewarmed.min)}–${format(prewarmed.max)})`,
+);
 line(`prewarm  codex processes left: ${leftOver.length}`);
 writeResult({ rounds: ROUNDS, cold, prewarmed, leftOverProcesses: leftOver });
 if (leftOver.length > 0) process.exitCode = 1;

@@ -30,7 +30,12 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 /** 10,000 turns on one thread of one client; the handles are dropped as a long-running program would. */
-async function longRun(): Promise<{ turns: number; notificationsPerTurn: number; samples: { turns: number; liveHeapMiB: number; rssMiB: number }[]; seconds: number }> {
+async function longRun(): Promise<{
+  turns: number;
+  notificationsPerTurn: number;
+  samples: { turns: number; liveHeapMiB: number; rssMiB: number }[];
+  seconds: number;
+}> {
   const server = new FakeAppServer({ wire: "stream" });
   const codex = new AsyncCodex({ transport: () => server.transport });
   const samples: { turns: number; liveHeapMiB: number; rssMiB: number }[] = [];
@@ -41,13 +46,19 @@ async function longRun(): Promise<{ turns: number; notificationsPerTurn: number;
     for (let turn = 1; turn <= TURNS; turn++) {
       const result = await thread.run("Explain how the client handles a turn.");
       if (result.finalResponse === null) throw new Error(`turn ${turn} gave no final response`);
-      if (turn % SAMPLE_EVERY === 0) samples.push({ turns: turn, liveHeapMiB: mib(liveHeap()), rssMiB: mib(process.memoryUsage().rss) });
+      if (turn % SAMPLE_EVERY === 0)
+        samples.push({ turns: turn, liveHeapMiB: mib(liveHeap()), rssMiB: mib(process.memoryUsage().rss) });
     }
   } finally {
     await codex.close();
     await server.close();
   }
-  return { turns: TURNS, notificationsPerTurn: server.turnShape.notifications, samples, seconds: (performance.now() - startedAt) / 1000 };
+  return {
+    turns: TURNS,
+    notificationsPerTurn: server.turnShape.notifications,
+    samples,
+    seconds: (performance.now() - startedAt) / 1000,
+  };
 }
 
 /** The heap one idle `AsyncThread` handle (started, no turn) keeps, with the client's bookkeeping for it. */
@@ -92,7 +103,9 @@ async function turnsAtOnce(codex: AsyncCodex, count: number): Promise<AtOnce> {
 assertFixtureValid();
 const long = await longRun();
 for (const sample of long.samples) {
-  line(`scale  after ${format(sample.turns).padStart(6)} turns  live heap ${format(sample.liveHeapMiB).padStart(5)} MiB  RSS ${format(sample.rssMiB).padStart(5)} MiB`);
+  line(
+    `scale  after ${format(sample.turns).padStart(6)} turns  live heap ${format(sample.liveHeapMiB).padStart(5)} MiB  RSS ${format(sample.rssMiB).padStart(5)} MiB`,
+  );
 }
 line(`scale  ${format(long.turns)} turns of ${long.notificationsPerTurn} notifications in ${format(long.seconds)} s`);
 const idle = await idleThreads();
@@ -121,7 +134,12 @@ try {
   const times = { off: [] as number[], on: [] as number[] };
   for (let round = 0; round < BURST_ROUNDS; round++) {
     for (const shellSnapshot of round % 2 === 0 ? [false, true] : [true, false]) {
-      const client = new AsyncCodex({ env: offline.env, cwd: offline.cwd, codexBin: offline.codexBin, configOverrides: [`features.shell_snapshot=${shellSnapshot}`] });
+      const client = new AsyncCodex({
+        env: offline.env,
+        cwd: offline.cwd,
+        codexBin: offline.codexBin,
+        configOverrides: [`features.shell_snapshot=${shellSnapshot}`],
+      });
       try {
         await client.start();
         const at = performance.now();
@@ -135,7 +153,9 @@ try {
   for (const shellSnapshot of [false, true]) {
     const ms = summarize(times[shellSnapshot ? "on" : "off"]);
     burst.push({ shellSnapshot, ms });
-    line(`scale  ${BURST_THREADS} new threads at once, shell_snapshot=${shellSnapshot}: ${format(ms.median)} ms (${format(ms.min)}–${format(ms.max)})`);
+    line(
+      `scale  ${BURST_THREADS} new threads at once, shell_snapshot=${shellSnapshot}: ${format(ms.median)} ms (${format(ms.min)}–${format(ms.max)})`,
+    );
   }
   leftOver = codexProcessesOf(offline.home.path);
 } finally {

@@ -3,7 +3,12 @@ import { format, type Summary } from "./stats.js";
 
 /** What bench/scale.ts writes. */
 export interface ScaleResult {
-  long: { turns: number; notificationsPerTurn: number; seconds: number; samples: { turns: number; liveHeapMiB: number; rssMiB: number }[] };
+  long: {
+    turns: number;
+    notificationsPerTurn: number;
+    seconds: number;
+    samples: { turns: number; liveHeapMiB: number; rssMiB: number }[];
+  };
   idle: { threads: number; perThreadKiB: number };
   atOnce: { turns: number; threadStartMs: number; turnsMs: number; clientCpuMs: number }[];
   burstThreads: number;
@@ -34,7 +39,9 @@ export function scaleTables(section: Section | undefined, stamp: (section: Secti
     "",
     row(["Turns", "Live heap (MiB)", "RSS (MiB)"]),
     row(["---:", "---:", "---:"]),
-    ...result.long.samples.map((sample) => row([format(sample.turns), format(sample.liveHeapMiB), format(sample.rssMiB)])),
+    ...result.long.samples.map((sample) =>
+      row([format(sample.turns), format(sample.liveHeapMiB), format(sample.rssMiB)]),
+    ),
     "",
     first !== undefined && last !== undefined && last.turns > 0
       ? `Live heap growth from the first sample to the last: ${format(((last.liveHeapMiB - (result.long.samples[1]?.liveHeapMiB ?? first.liveHeapMiB)) * 1024 * 1000) / last.turns)} KiB per 1,000 turns (after the first ${format(result.long.samples[1]?.turns ?? 0)}).`
@@ -47,14 +54,25 @@ export function scaleTables(section: Section | undefined, stamp: (section: Secti
     row(["Turns at once", "N thread starts (ms)", "N turns (ms)", "Client CPU (ms)", "Client CPU per turn (ms)"]),
     row(["---:", "---:", "---:", "---:", "---:"]),
     ...result.atOnce.map((entry) =>
-      row([String(entry.turns), format(entry.threadStartMs), format(entry.turnsMs), format(entry.clientCpuMs), format(entry.clientCpuMs / entry.turns)]),
+      row([
+        String(entry.turns),
+        format(entry.threadStartMs),
+        format(entry.turnsMs),
+        format(entry.clientCpuMs),
+        format(entry.clientCpuMs / entry.turns),
+      ]),
     ),
     "",
     `**Many-threads profile**: ${result.burstThreads} new threads at once, median (min–max):`,
     "",
     row(["`features.shell_snapshot`", "ms"]),
     row(["---", "---:"]),
-    ...result.burst.map((entry) => row([String(entry.shellSnapshot), `${format(entry.ms.median)} (${format(entry.ms.min)}–${format(entry.ms.max)})`])),
+    ...result.burst.map((entry) =>
+      row([
+        String(entry.shellSnapshot),
+        `${format(entry.ms.median)} (${format(entry.ms.min)}–${format(entry.ms.max)})`,
+      ]),
+    ),
     "",
     `Codex processes left afterwards: ${result.leftOverProcesses.length}.`,
   ].join("\n");

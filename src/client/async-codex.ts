@@ -663,7 +663,11 @@ export class AsyncCodex implements AsyncDisposable {
       false,
     );
     this.#settleLostTurns(null);
-    await Promise.all([connection?.peer.close(), latest === connection ? undefined : latest?.peer.close(), this.#prewarmed?.leave()]);
+    await Promise.all([
+      connection?.peer.close(),
+      latest === connection ? undefined : latest?.peer.close(),
+      this.#prewarmed?.leave(),
+    ]);
   }
 
   /**

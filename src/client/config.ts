@@ -197,7 +197,9 @@ export function checkConfig(config: AppServerConfig): AppServerConfig {
   }
   if (config.prewarm !== undefined && typeof config.prewarm !== "boolean") fail("prewarm", "a boolean");
   if (config.prewarm === true && (config.transport !== undefined || config.connect !== undefined)) {
-    throw new InvalidInputError("`prewarm` starts spare app-servers itself, so it cannot be used with `transport` or `connect`: drop one of them.");
+    throw new InvalidInputError(
+      "`prewarm` starts spare app-servers itself, so it cannot be used with `transport` or `connect`: drop one of them.",
+    );
   }
   return config;
 }

@@ -23,12 +23,19 @@ class Spare {
   constructor(config: AppServerConfig) {
     // Its messages (the handshake) are traced to the client that takes it, from then on as they come.
     const trace: TraceHook = (event) => (this.#trace === null ? this.#traced.push(event) : this.#trace(event));
-    this.opened = openConnection({ ...config, trace }, {
-      signal: this.#controller.signal,
-      notification: (notification) => (this.#listeners === null ? this.#notifications.push(notification) : this.#listeners.notification(notification)),
-      diagnostic: (diagnostic) => (this.#listeners === null ? this.#diagnostics.push(diagnostic) : this.#listeners.diagnostic(diagnostic)),
-      serverRequests: { attach: (peer) => (this.#peer = peer) },
-    });
+    this.opened = openConnection(
+      { ...config, trace },
+      {
+        signal: this.#controller.signal,
+        notification: (notification) =>
+          this.#listeners === null
+            ? this.#notifications.push(notification)
+            : this.#listeners.notification(notification),
+        diagnostic: (diagnostic) =>
+          this.#listeners === null ? this.#diagnostics.push(diagnostic) : this.#listeners.diagnostic(diagnostic),
+        serverRequests: { attach: (peer) => (this.#peer = peer) },
+      },
+    );
     // A spare that fails to start, or exits while it waits, is noticed by the client that would take it.
     this.opened.then((connection) => connection.peer.closed.then(() => (this.#exited = true))).catch(() => {});
   }
@@ -117,7 +124,10 @@ export class PrewarmedStarts {
       void spare?.close();
       connection = await openConnection({ ...this.#config, trace }, listeners);
     }
-    if (pool!.clients > 0 && pool!.spare === null) pool!.spare = new Spare(this.#config);
+    // Read again: while this start waited, the last client may have left (no spare then) or another start of
+    // the same config may have started the next spare already.
+    const current = pools.get(this.#key);
+    if (current !== undefined && current.clients > 0 && current.spare === null) current.spare = new Spare(this.#config);
     return connection;
   }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "xstate";
 import { AsyncCodex, InvalidInputError } from "../../src/index.js";
 import { createMemoryTransportPair } from "../../src/transport/memory-transport.js";
 import { createOfflineEnvironment, textReply, type OfflineEnvironment } from "../../src/testing/index.js";
@@ -66,7 +67,11 @@ describe("prewarm: a spare app-server for the next start", () => {
       // Closing the second client ends the app-server it took: the one that was the spare.
       await second.close();
       await until("the second client's app-server has exited", () => !codexPids(home).includes(spare), 10_000);
-      assert.equal(codexPids(home).length, 2, "the first client's app-server and the new spare stay while the first client is open");
+      assert.equal(
+        codexPids(home).length,
+        2,
+        "the first client's app-server and the new spare stay while the first client is open",
+      );
     } finally {
       await first.close();
       await second.close();
@@ -74,8 +79,46 @@ describe("prewarm: a spare app-server for the next start", () => {
     assert.deepEqual(await waitUntilNoProcessUsesHome(home, 10_000), [], "the spare ends with the last client");
   });
 
+  it("a restart takes the spare: the killed app-server is replaced by the one already running, and a new spare starts", async () => {
+    const home = offline.home.path;
+    const codex = new AsyncCodex(
+      offlineClientConfig(offline, {
+        prewarm: true,
+        restart: { maxRestarts: 2, backoff: { initialMs: 50, jitter: 0 } },
+      }),
+    );
+    try {
+      await within(60_000, "the client starts", codex.start());
+      await until("a spare runs beside the client's app-server", () => codexPids(home).length === 2);
+      const first = codex.pid!;
+      const spare = codexPids(home).find((pid) => pid !== first)!;
+      const thread = await codex.threadStart();
+      assert.equal(
+        (await within(60_000, "a turn before the kill", thread.run("Before?"))).finalResponse,
+        "Warm and ready.",
+      );
+
+      process.kill(-first, "SIGKILL");
+      await within(
+        60_000,
+        "the restart",
+        waitFor(codex.lifecycle, (state) => state.matches("ready") && state.context.restarts >= 1),
+      );
+      assert.equal(codex.pid, spare, "the restarted client runs on the spare, not on a fresh spawn");
+      await until("a new spare starts", () => codexPids(home).length === 2 && !codexPids(home).includes(first));
+      const result = await within(60_000, "a turn after the restart", thread.run("After?"));
+      assert.equal(result.finalResponse, "Warm and ready.");
+    } finally {
+      await codex.close();
+    }
+    assert.deepEqual(await waitUntilNoProcessUsesHome(home, 10_000), [], "the spare ends with the client");
+  });
+
   it("refuses a prewarm that is not a boolean, and prewarm with a transport of one's own", () => {
-    assert.throws(() => new AsyncCodex({ prewarm: "yes" as never }), (error: unknown) => error instanceof InvalidInputError && /`prewarm` must be a boolean/.test(error.message));
+    assert.throws(
+      () => new AsyncCodex({ prewarm: "yes" as never }),
+      (error: unknown) => error instanceof InvalidInputError && /`prewarm` must be a boolean/.test(error.message),
+    );
     assert.throws(
       () => new AsyncCodex({ prewarm: true, transport: () => createMemoryTransportPair()[0] }),
       (error: unknown) => error instanceof InvalidInputError && /prewarm.*transport/.test(error.message),
