@@ -65,6 +65,16 @@ const INTERNAL_ERROR = -32603;
 const CLOSED_BY_CLIENT = closeInfo("closed");
 
 /**
+ * Where the connection is in its life. `open`: calls go out. `closing`: `close()` was called and the transport
+ * is closing (`done` is what `close()` returns); nothing more is sent. `closed`: the transport has ended, with
+ * its close info; `done` resolves with what `close()` returns from then on.
+ */
+type PeerState =
+  | { readonly name: "open" }
+  | { readonly name: "closing"; readonly done: Promise<TransportCloseInfo> }
+  | { readonly name: "closed"; readonly info: TransportCloseInfo; readonly done: Promise<TransportCloseInfo> };
+
+/**
  * A JSON-RPC peer over a {@link Transport}: numbers requests, matches answers, times out and aborts calls,
  * dispatches server→client requests to per-method handlers and notifications to listeners. Generic over
  * method names; it does not validate payloads (the schema layer above does).
@@ -100,8 +110,7 @@ export class JsonRpcPeer implements AsyncDisposable {
   readonly #connection = new AbortController();
   readonly #closed = Promise.withResolvers<TransportCloseInfo>();
   #nextId = 1;
-  #closing: Promise<TransportCloseInfo> | undefined;
-  #closeInfo: TransportCloseInfo | undefined;
+  #state: PeerState = { name: "open" };
 
   constructor(transport: Transport, options: JsonRpcPeerOptions = {}) {
     this.#transport = transport;
@@ -129,7 +138,7 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   /** How the connection ended, once it has. */
   get closeInfo(): TransportCloseInfo | undefined {
-    return this.#closeInfo;
+    return this.#state.name === "closed" ? this.#state.info : undefined;
   }
 
   /** How many requests are waiting for their answer. */
@@ -149,9 +158,7 @@ export class JsonRpcPeer implements AsyncDisposable {
    * ```
    */
   request<R = unknown>(method: string, params?: unknown, options: PeerRequestOptions = {}): Promise<R> {
-    if (this.#closing !== undefined || this.#closeInfo !== undefined) {
-      return Promise.reject(TransportClosedError.from(this.#closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false }));
-    }
+    if (this.#state.name !== "open") return Promise.reject(this.#refused(method));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new RequestAbortedError({ method, cause: signal.reason }));
     let timeoutMs = this.#requestTimeoutMs;
@@ -199,9 +206,7 @@ export class JsonRpcPeer implements AsyncDisposable {
    * ```
    */
   notify(method: string, params?: unknown): void {
-    if (this.#closing !== undefined || this.#closeInfo !== undefined) {
-      throw TransportClosedError.from(this.#closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false });
-    }
+    if (this.#state.name !== "open") throw this.#refused(method);
     const message: JsonRpcNotification = params === undefined ? { method } : { method, params };
     try {
       this.#transport.send(message);
@@ -264,16 +269,14 @@ export class JsonRpcPeer implements AsyncDisposable {
    * ```
    */
   close(): Promise<TransportCloseInfo> {
-    if (this.#closing === undefined) {
-      if (this.#closeInfo !== undefined) {
-        this.#closing = Promise.resolve(this.#closeInfo);
-      } else {
-        this.#rejectPending(CLOSED_BY_CLIENT);
-        this.#connection.abort(TransportClosedError.from(CLOSED_BY_CLIENT));
-        this.#closing = this.#transport.close();
-      }
-    }
-    return this.#closing;
+    if (this.#state.name !== "open") return this.#state.done;
+    this.#rejectPending(CLOSED_BY_CLIENT);
+    this.#connection.abort(TransportClosedError.from(CLOSED_BY_CLIENT));
+    const done = this.#transport.close();
+    // A transport may end from within its close(): the state is then closed already, and keeps this promise.
+    const now = this.#state as PeerState; // not narrowed: the close() above may have changed it
+    this.#state = now.name === "closed" ? { ...now, done } : { name: "closing", done };
+    return done;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -359,7 +362,7 @@ export class JsonRpcPeer implements AsyncDisposable {
     answer: { id: RequestId; result: unknown } | { id: RequestId; error: JsonRpcErrorBody },
     receivedAt: number,
   ): void {
-    if (this.#closing !== undefined || this.#closeInfo !== undefined) return;
+    if (this.#state.name !== "open") return;
     try {
       this.#transport.send(answer);
     } catch (error) {
@@ -482,11 +485,17 @@ export class JsonRpcPeer implements AsyncDisposable {
   }
 
   #ended(info: TransportCloseInfo): void {
-    if (this.#closeInfo !== undefined) return;
-    this.#closeInfo = info;
+    const state = this.#state;
+    if (state.name === "closed") return;
+    this.#state = { name: "closed", info, done: state.name === "closing" ? state.done : this.#closed.promise };
     this.#rejectPending(info);
     this.#connection.abort(TransportClosedError.from(info));
     this.#closed.resolve(info);
+  }
+
+  /** The error for a call made once the connection is closing or closed: nothing was sent. */
+  #refused(method: string): TransportClosedError {
+    return TransportClosedError.from(this.closeInfo ?? CLOSED_BY_CLIENT, { method, sent: false });
   }
 
   #sendError(error: unknown, method: string): Error {

@@ -12,6 +12,9 @@ import type { Transport, TransportCloseInfo, TransportListener, TransportMessage
  */
 export type MemoryCloseDetails = Partial<Pick<TransportCloseInfo, "exitCode" | "signal" | "stderrTail">>;
 
+/** Where one end is in its life: open, or closed with its close info. */
+type MemoryState = { readonly name: "open" } | { readonly name: "closed"; readonly info: TransportCloseInfo };
+
 /**
  * One end of an in-memory connection made by {@link createMemoryTransportPair}. Messages go through
  * `JSON.stringify`/`JSON.parse`, as on the wire, and arrive in order, asynchronously.
@@ -26,7 +29,7 @@ export class MemoryTransport implements Transport {
   #other: MemoryTransport | undefined;
   #listener: TransportListener | undefined;
   #queue: TransportMessage[] = [];
-  #closeInfo: TransportCloseInfo | undefined;
+  #state: MemoryState = { name: "open" };
 
   /** @internal */
   static pair(): [MemoryTransport, MemoryTransport] {
@@ -46,7 +49,7 @@ export class MemoryTransport implements Transport {
    * ```
    */
   get closeInfo(): TransportCloseInfo | undefined {
-    return this.#closeInfo;
+    return this.#state.name === "closed" ? this.#state.info : undefined;
   }
 
   /**
@@ -62,7 +65,7 @@ export class MemoryTransport implements Transport {
     if (this.#listener !== undefined) throw new Error("MemoryTransport.listen() may be called only once");
     this.#listener = listener;
     for (const message of this.#queue.splice(0)) listener.message(message);
-    if (this.#closeInfo !== undefined) listener.close(this.#closeInfo);
+    if (this.#state.name === "closed") listener.close(this.#state.info);
   }
 
   /**
@@ -75,7 +78,7 @@ export class MemoryTransport implements Transport {
    * ```
    */
   send(message: object): void {
-    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
+    if (this.#state.name === "closed") throw TransportClosedError.from(this.#state.info);
     const text = JSON.stringify(message);
     const other = this.#other!;
     queueMicrotask(() => other.#receive(text));
@@ -92,12 +95,12 @@ export class MemoryTransport implements Transport {
    * ```
    */
   async close(details: MemoryCloseDetails = {}): Promise<TransportCloseInfo> {
-    if (this.#closeInfo === undefined) {
-      this.#end(closeInfo("closed"));
-      const other = this.#other!;
-      queueMicrotask(() => other.#end(closeInfo("exited", details)));
-    }
-    return this.#closeInfo!;
+    if (this.#state.name === "closed") return this.#state.info;
+    const info = closeInfo("closed");
+    this.#end(info);
+    const other = this.#other!;
+    queueMicrotask(() => other.#end(closeInfo("exited", details)));
+    return info;
   }
 
   /** Same as `close()`, for `await using`. */
@@ -106,15 +109,15 @@ export class MemoryTransport implements Transport {
   }
 
   #receive(text: string): void {
-    if (this.#closeInfo !== undefined) return;
+    if (this.#state.name === "closed") return;
     const message = JSON.parse(text) as TransportMessage;
     if (this.#listener === undefined) this.#queue.push(message);
     else this.#listener.message(message);
   }
 
   #end(info: TransportCloseInfo): void {
-    if (this.#closeInfo !== undefined) return;
-    this.#closeInfo = info;
+    if (this.#state.name === "closed") return;
+    this.#state = { name: "closed", info };
     this.#listener?.close(info);
   }
 }

@@ -49,6 +49,22 @@ export function closeBudgetMs(options: Pick<StdioTransportOptions, "closeGraceMs
 }
 
 /**
+ * Where the process and its connection are in their life. `running`: messages flow both ways. `exited`: the
+ * process exited on its own and its output is still being read. `closing`: `close()` was called; nothing more
+ * is sent or delivered, and `reason` is what the close info will say (`"closed"`, or `"exited"` when the
+ * process had exited before). `closed`: the close info is known.
+ */
+type StdioState =
+  | { readonly name: "running" }
+  | { readonly name: "exited" }
+  | {
+      readonly name: "closing";
+      readonly reason: TransportCloseInfo["reason"];
+      readonly done: Promise<TransportCloseInfo>;
+    }
+  | { readonly name: "closed"; readonly info: TransportCloseInfo };
+
+/**
  * The app-server as a child process speaking JSONL on stdin/stdout: started with an argument array (never a
  * shell), in a process group of its own (POSIX), killed with this process if it is still running when Node
  * exits. `close()` ends stdin, waits `closeGraceMs`, sends SIGTERM, waits `killGraceMs`, sends SIGKILL. When it
@@ -78,10 +94,7 @@ export class StdioTransport implements Transport {
   readonly #exited: Promise<void>;
   readonly #ended: Promise<TransportCloseInfo>;
   #listener: TransportListener | undefined;
-  #closing = false;
-  #exitReason: TransportCloseInfo["reason"] = "exited";
-  #closeInfo: TransportCloseInfo | undefined;
-  #closed: Promise<TransportCloseInfo> | undefined;
+  #state: StdioState = { name: "running" };
 
   /**
    * Starts the app-server and resolves once the process is running.
@@ -131,10 +144,10 @@ export class StdioTransport implements Transport {
     this.#reader = new JsonLinesReader(
       {
         message: (message) => {
-          if (!this.#closing) this.#listener?.message(message);
+          if (this.#delivering) this.#listener?.message(message);
         },
         diagnostic: (diagnostic) => {
-          if (!this.#closing) this.#listener?.diagnostic(diagnostic);
+          if (this.#delivering) this.#listener?.diagnostic(diagnostic);
         },
       },
       { maxLineBytes: options.maxLineBytes },
@@ -149,7 +162,7 @@ export class StdioTransport implements Transport {
     });
     this.#exited = new Promise((resolve) => {
       child.once("exit", () => {
-        this.#exitReason = this.#closing ? "closed" : "exited";
+        if (this.#state.name === "running") this.#state = { name: "exited" };
         release();
         signalProcessTree(child, "SIGKILL");
         resolve();
@@ -160,7 +173,7 @@ export class StdioTransport implements Transport {
       child.once("close", finish);
       void this.#exited.then(async () => {
         await delay(STREAMS_AFTER_EXIT_MS, undefined, { ref: false });
-        if (this.#closeInfo !== undefined) return;
+        if (this.#state.name === "closed") return;
         child.stdout.destroy();
         child.stderr.destroy();
         finish();
@@ -169,14 +182,14 @@ export class StdioTransport implements Transport {
   }
 
   get closeInfo(): TransportCloseInfo | undefined {
-    return this.#closeInfo;
+    return this.#state.name === "closed" ? this.#state.info : undefined;
   }
 
   listen(listener: TransportListener): void {
     if (this.#listener !== undefined) throw new Error("StdioTransport.listen() may be called only once");
     this.#listener = listener;
-    if (this.#closeInfo !== undefined) {
-      listener.close(this.#closeInfo);
+    if (this.#state.name === "closed") {
+      listener.close(this.#state.info);
       return;
     }
     this.#child.stdout.on("data", (chunk: Buffer) => this.#reader.push(chunk));
@@ -184,23 +197,40 @@ export class StdioTransport implements Transport {
   }
 
   send(message: object): void {
-    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
-    if (this.#closing) throw TransportClosedError.from(closeInfo("closed"));
+    const state = this.#state;
+    if (state.name === "closed") throw TransportClosedError.from(state.info);
+    if (state.name === "closing") throw TransportClosedError.from(closeInfo("closed"));
     this.#writer.write(message);
   }
 
   close(): Promise<TransportCloseInfo> {
-    return (this.#closed ??= this.#shutDown());
+    const state = this.#state;
+    switch (state.name) {
+      case "closed":
+        return Promise.resolve(state.info);
+      case "closing":
+        return state.done;
+      default: {
+        const reason = state.name === "running" ? "closed" : "exited";
+        this.#writer.end();
+        const done = this.#shutDown();
+        this.#state = { name: "closing", reason, done };
+        return done;
+      }
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
+  /** Whether what the process writes still reaches the listener: until `close()` is called. */
+  get #delivering(): boolean {
+    return this.#state.name === "running" || this.#state.name === "exited";
+  }
+
+  /** Waits for the process to exit after stdin ended, with SIGTERM then SIGKILL when it takes too long. */
   async #shutDown(): Promise<TransportCloseInfo> {
-    if (this.#closeInfo !== undefined) return this.#closeInfo;
-    this.#closing = true;
-    this.#writer.end();
     if (!(await this.#exitsWithin(this.#options.closeGraceMs ?? DEFAULT_GRACE_MS))) {
       signalProcessTree(this.#child, "SIGTERM");
       if (!(await this.#exitsWithin(this.#options.killGraceMs ?? DEFAULT_GRACE_MS))) {
@@ -219,17 +249,17 @@ export class StdioTransport implements Transport {
   }
 
   #finish(): TransportCloseInfo {
-    if (this.#closeInfo !== undefined) return this.#closeInfo;
-    this.#closeInfo = {
-      reason: this.#exitReason,
+    const state = this.#state;
+    if (state.name === "closed") return state.info;
+    const info: TransportCloseInfo = {
+      reason: state.name === "closing" ? state.reason : "exited",
       exitCode: this.#child.exitCode,
       signal: this.#child.signalCode,
       stderrTail: redactSecrets(this.#stderr.text(), this.#secrets),
     };
-    const listener = this.#listener;
-    this.#listener = undefined;
-    listener?.close(this.#closeInfo);
-    return this.#closeInfo;
+    this.#state = { name: "closed", info };
+    this.#listener?.close(info);
+    return info;
   }
 }
 

@@ -22,6 +22,9 @@ export interface StreamTransportOptions {
   maxLineBytes?: number | undefined;
 }
 
+/** Where the connection is in its life: open, or closed with its close info (nothing is delivered after). */
+type StreamState = { readonly name: "open" } | { readonly name: "closed"; readonly info: TransportCloseInfo };
+
 /**
  * A {@link Transport} speaking JSONL over a pair of byte streams: a socket, or two in-memory `PassThrough`s in
  * tests. It ends when `input` ends (`reason: "exited"`), fails on a stream error, and `close()` ends `output`.
@@ -39,7 +42,7 @@ export class StreamTransport implements Transport {
   readonly #reader: JsonLinesReader;
   readonly #writer: JsonLinesWriter;
   #listener: TransportListener | undefined;
-  #closeInfo: TransportCloseInfo | undefined;
+  #state: StreamState = { name: "open" };
 
   constructor(options: StreamTransportOptions) {
     this.#input = options.input;
@@ -47,8 +50,12 @@ export class StreamTransport implements Transport {
     this.#writer = new JsonLinesWriter(options.output);
     this.#reader = new JsonLinesReader(
       {
-        message: (message) => this.#listener?.message(message),
-        diagnostic: (diagnostic) => this.#listener?.diagnostic(diagnostic),
+        message: (message) => {
+          if (this.#state.name === "open") this.#listener?.message(message);
+        },
+        diagnostic: (diagnostic) => {
+          if (this.#state.name === "open") this.#listener?.diagnostic(diagnostic);
+        },
       },
       { maxLineBytes: options.maxLineBytes },
     );
@@ -63,7 +70,7 @@ export class StreamTransport implements Transport {
    * ```
    */
   get closeInfo(): TransportCloseInfo | undefined {
-    return this.#closeInfo;
+    return this.#state.name === "closed" ? this.#state.info : undefined;
   }
 
   /**
@@ -78,7 +85,9 @@ export class StreamTransport implements Transport {
   listen(listener: TransportListener): void {
     if (this.#listener !== undefined) throw new Error("StreamTransport.listen() may be called only once");
     this.#listener = listener;
-    const fail = (error: Error): void => this.#finish({ reason: "failed", error });
+    const fail = (error: Error): void => {
+      this.#finish({ reason: "failed", error });
+    };
     this.#output.on("error", fail);
     this.#input.on("error", fail);
     this.#input.on("end", () => {
@@ -98,7 +107,7 @@ export class StreamTransport implements Transport {
    * ```
    */
   send(message: object): void {
-    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
+    if (this.#state.name === "closed") throw TransportClosedError.from(this.#state.info);
     this.#writer.write(message);
   }
 
@@ -111,8 +120,7 @@ export class StreamTransport implements Transport {
    * ```
    */
   async close(): Promise<TransportCloseInfo> {
-    this.#finish({ reason: "closed" });
-    return this.#closeInfo!;
+    return this.#finish({ reason: "closed" });
   }
 
   /** Same as `close()`, for `await using`. */
@@ -120,13 +128,13 @@ export class StreamTransport implements Transport {
     await this.close();
   }
 
-  #finish(end: { reason: TransportCloseInfo["reason"]; error?: Error }): void {
-    if (this.#closeInfo !== undefined) return;
-    this.#closeInfo = closeInfo(end.reason, end.error === undefined ? {} : { error: end.error });
-    const listener = this.#listener;
-    this.#listener = undefined;
+  #finish(end: { reason: TransportCloseInfo["reason"]; error?: Error }): TransportCloseInfo {
+    if (this.#state.name === "closed") return this.#state.info;
+    const info = closeInfo(end.reason, end.error === undefined ? {} : { error: end.error });
+    this.#state = { name: "closed", info };
     this.#writer.end();
     this.#input.destroy();
-    listener?.close(this.#closeInfo);
+    this.#listener?.close(info);
+    return info;
   }
 }
