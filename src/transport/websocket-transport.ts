@@ -4,7 +4,7 @@ import { realpathSync } from "node:fs";
 import type { WebSocket as WsSocket } from "ws";
 import { ConnectError } from "../errors/connect-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
-import { TransportClosedError } from "../errors/transport-closed-error.js";
+import { closeInfo, TransportClosedError } from "../errors/transport-closed-error.js";
 import { excerptOf, type TransportDiagnostic } from "./diagnostic.js";
 import { parseEndpoint, type Endpoint } from "./endpoint.js";
 import { DEFAULT_MAX_LINE_BYTES } from "./json-lines.js";
@@ -42,6 +42,21 @@ const UNREACHABLE_CODES = new Set([
 ]);
 
 /**
+ * Where the connection is in its life. `open`: frames flow both ways; `heard` once a JSON-RPC message has
+ * arrived (before, a frame that is not one means this is no codex app-server). `closing`: `close()` was called
+ * or the handshake failed; nothing more is sent or delivered while the close frame is awaited. `closed`: the
+ * close info is known.
+ */
+type SocketState =
+  | { readonly name: "open"; readonly heard: boolean }
+  | { readonly name: "closing" }
+  | { readonly name: "closed"; readonly info: TransportCloseInfo };
+
+const OPEN_UNHEARD: SocketState = { name: "open", heard: false };
+const OPEN_HEARD: SocketState = { name: "open", heard: true };
+const CLOSING: SocketState = { name: "closing" };
+
+/**
  * JSON-RPC over a WebSocket to a listening `codex app-server` — `--listen ws://IP:PORT` or `--listen
  * unix://PATH` (the unix socket speaks WebSocket too): one message per text frame each way. Built on the `ws`
  * package, loaded on first use: Node's built-in `WebSocket` cannot dial a unix socket and does not expose
@@ -66,10 +81,9 @@ export class WebSocketTransport implements Transport {
   readonly #maxMessageBytes: number;
   readonly #queue: Array<{ message: TransportMessage } | { diagnostic: TransportDiagnostic }> = [];
   #listener: TransportListener | undefined;
-  #receivedMessage = false;
-  #closing = false;
+  #state: SocketState = OPEN_UNHEARD;
+  /** The first failure seen on the socket: the `error` of a `"failed"` close info. */
   #error: Error | undefined;
-  #closeInfo: TransportCloseInfo | undefined;
   readonly #ended: Promise<TransportCloseInfo>;
   #resolveEnded!: (info: TransportCloseInfo) => void;
 
@@ -135,7 +149,7 @@ export class WebSocketTransport implements Transport {
    * ```
    */
   get closeInfo(): TransportCloseInfo | undefined {
-    return this.#closeInfo;
+    return this.#state.name === "closed" ? this.#state.info : undefined;
   }
 
   /**
@@ -154,7 +168,7 @@ export class WebSocketTransport implements Transport {
       if ("message" in entry) listener.message(entry.message);
       else listener.diagnostic(entry.diagnostic);
     }
-    if (this.#closeInfo !== undefined) listener.close(this.#closeInfo);
+    if (this.#state.name === "closed") listener.close(this.#state.info);
   }
 
   /**
@@ -167,8 +181,9 @@ export class WebSocketTransport implements Transport {
    * ```
    */
   send(message: object): void {
-    if (this.#closeInfo !== undefined) throw TransportClosedError.from(this.#closeInfo);
-    if (this.#closing) throw TransportClosedError.from(this.#details("closed"));
+    const state = this.#state;
+    if (state.name === "closed") throw TransportClosedError.from(state.info);
+    if (state.name === "closing") throw TransportClosedError.from(this.#details("closed"));
     this.#socket.send(JSON.stringify(message));
   }
 
@@ -182,9 +197,9 @@ export class WebSocketTransport implements Transport {
    * ```
    */
   close(): Promise<TransportCloseInfo> {
-    if (this.#closeInfo !== undefined) return Promise.resolve(this.#closeInfo);
-    if (!this.#closing) {
-      this.#closing = true;
+    if (this.#state.name === "closed") return Promise.resolve(this.#state.info);
+    if (this.#state.name === "open") {
+      this.#state = CLOSING;
       this.#socket.close(1000, "client closed");
       const timer = setTimeout(() => this.#socket.terminate(), this.#closeGraceMs);
       timer.unref();
@@ -217,7 +232,7 @@ export class WebSocketTransport implements Transport {
           resolve();
           return;
         }
-        this.#closing = true;
+        this.#state = CLOSING;
         socket.terminate();
         reject(error);
       };
@@ -240,7 +255,8 @@ export class WebSocketTransport implements Transport {
   }
 
   #receive(data: Buffer, isBinary: boolean): void {
-    if (this.#closing || this.#closeInfo !== undefined) return;
+    const state = this.#state;
+    if (state.name !== "open") return;
     const text = data.toString("utf8");
     let value: unknown;
     let problem: string | undefined;
@@ -255,7 +271,7 @@ export class WebSocketTransport implements Transport {
       }
     }
     if (problem === undefined) {
-      this.#receivedMessage = true;
+      if (!state.heard) this.#state = OPEN_HEARD;
       this.#deliver({ message: value as TransportMessage });
       return;
     }
@@ -265,7 +281,7 @@ export class WebSocketTransport implements Transport {
       value === undefined
         ? { kind: "malformedLine", message, atMs: Date.now(), bytes: data.length, excerpt }
         : { kind: "invalidMessage", message, atMs: Date.now(), excerpt };
-    if (!this.#receivedMessage) {
+    if (!state.heard) {
       // The very first thing the server says is not a message: whatever listens there is no codex app-server.
       this.#error = new ConnectError(
         `${this.endpoint} sent ${problem} before any JSON-RPC message: it does not look like a codex app-server. Check the URL (\`codex app-server --listen …\` prints the one it listens on).`,
@@ -285,20 +301,17 @@ export class WebSocketTransport implements Transport {
   }
 
   #details(reason: TransportCloseInfo["reason"], closeCode?: number, closeReason?: string): TransportCloseInfo {
-    return {
-      reason,
-      exitCode: null,
-      signal: null,
-      stderrTail: "",
+    return closeInfo(reason, {
       endpoint: this.endpoint,
       ...(closeCode === undefined ? {} : { closeCode }),
       ...(closeReason === undefined || closeReason === "" ? {} : { closeReason }),
       ...(reason === "failed" && this.#error !== undefined ? { error: this.#error } : {}),
-    };
+    });
   }
 
   #finish(code: number, reason: string): void {
-    if (this.#closeInfo !== undefined) return;
+    const state = this.#state;
+    if (state.name === "closed") return;
     let error = this.#error;
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- names the error's Node shape for `code`
     if (code === 1009 || (error as NodeJS.ErrnoException | undefined)?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
@@ -308,13 +321,11 @@ export class WebSocketTransport implements Transport {
         error,
       );
     }
-    const end = this.#closing && error === undefined ? "closed" : error !== undefined ? "failed" : "exited";
-    this.#closeInfo = this.#details(end, code, reason);
-    this.#closing = true;
-    const listener = this.#listener;
-    this.#listener = undefined;
-    listener?.close(this.#closeInfo);
-    this.#resolveEnded(this.#closeInfo);
+    const end = error !== undefined ? "failed" : state.name === "closing" ? "closed" : "exited";
+    const info = this.#details(end, code, reason);
+    this.#state = { name: "closed", info };
+    this.#listener?.close(info);
+    this.#resolveEnded(info);
   }
 }
 
