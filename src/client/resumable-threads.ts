@@ -2,20 +2,27 @@ import { ThreadLostError } from "../errors/thread-lost-error.js";
 import type { ThreadResumeParams, ThreadStartParams } from "../schema/index.js";
 import type { Connection } from "./connection.js";
 
-/** The thread settings `thread/resume` takes that `thread/start` (and `thread/fork`) also take. */
-const RESUME_SETTINGS = [
-  "approvalPolicy",
-  "approvalsReviewer",
-  "baseInstructions",
-  "config",
-  "cwd",
-  "developerInstructions",
-  "model",
-  "modelProvider",
-  "personality",
-  "sandbox",
-  "serviceTier",
-] as const satisfies readonly (keyof ThreadResumeParams & keyof ThreadStartParams)[];
+/** A thread setting both `thread/resume` and `thread/start` (and `thread/fork`) take. */
+type SharedSetting = keyof ThreadResumeParams & keyof ThreadStartParams;
+
+/**
+ * Every thread setting `thread/resume` shares with `thread/start`, derived from the generated types: the
+ * object below must name each shared key and no other, so a regeneration that adds or drops one fails to
+ * compile here rather than leaving a setting behind on a restart.
+ */
+const RESUME_SETTINGS = Object.keys({
+  approvalPolicy: true,
+  approvalsReviewer: true,
+  baseInstructions: true,
+  config: true,
+  cwd: true,
+  developerInstructions: true,
+  model: true,
+  modelProvider: true,
+  personality: true,
+  sandbox: true,
+  serviceTier: true,
+} satisfies Record<SharedSetting, true>) as SharedSetting[];
 
 /** What `thread/resume` is sent with after a restart: the thread's own settings, and no history. */
 export type ResumeSettings = Omit<ThreadResumeParams, "threadId">;
