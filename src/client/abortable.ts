@@ -1,10 +1,5 @@
 /**
  * `promise`, or a rejection with `signal.reason` as soon as `signal` aborts (the work itself goes on).
- *
- * @example
- * ```ts
- * const turn = await abortable(live.finished, AbortSignal.timeout(5_000));
- * ```
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;

@@ -51,10 +51,6 @@ const MODES = Object.values(ApprovalMode) as readonly string[];
  * The protocol's approval settings for a mode, as the Python SDK maps them.
  *
  * @throws {InvalidInputError} for a value that is not an {@link ApprovalMode}.
- * @example
- * ```ts
- * approvalSettings("autoReview"); // { approvalPolicy: "on-request", approvalsReviewer: "auto_review" }
- * ```
  */
 export function approvalSettings(mode: ApprovalMode): ApprovalSettings {
   switch (mode) {

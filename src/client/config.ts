@@ -138,10 +138,6 @@ const FUNCTIONS = ["trace", "inspect", "onStderr", "transport", "approvalHandler
  * message that names it.
  *
  * @throws {InvalidInputError} naming the first wrong option.
- * @example
- * ```ts
- * checkConfig({ requestTimeoutMs: -1 }); // throws: `requestTimeoutMs` must be a whole number of milliseconds …
- * ```
  */
 export function checkConfig(config: AppServerConfig): AppServerConfig {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid

@@ -33,11 +33,6 @@ export interface ConnectionListeners {
  * Spawns the app-server (or calls the config's `transport` factory), runs `initialize` and sends
  * `initialized`: the one connection factory, called for the first start and for every restart. On any
  * failure, or when `signal` aborts, the process is ended before the promise rejects: nothing is left running.
- *
- * @example
- * ```ts
- * const { peer, metadata } = await openConnection({}, { signal, notification: route, diagnostic: report });
- * ```
  */
 export async function openConnection(config: AppServerConfig, listeners: ConnectionListeners): Promise<Connection> {
   const { signal } = listeners;

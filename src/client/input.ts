@@ -149,11 +149,6 @@ function toUserInput(item: InputItem, index: number): UserInput {
  * Turns user input into the wire's `UserInput[]`, rejecting bad input before anything is sent.
  *
  * @throws {InvalidInputError} for an empty list, an unknown item, or a local image that does not exist.
- * @example
- * ```ts
- * toUserInputs("hello"); // [{ type: "text", text: "hello", text_elements: [] }]
- * toUserInputs([new TextInput("look"), new ImageInput("https://example.com/a.png")]);
- * ```
  */
 export function toUserInputs(input: Input): UserInput[] {
   const items: readonly InputItem[] = Array.isArray(input) ? input : [input as InputItem];

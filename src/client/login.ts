@@ -229,10 +229,6 @@ export class LoginAttempt {
  * logged or put in an error.
  *
  * @throws {InvalidInputError} for a key that is not a non-empty string (the message does not repeat it).
- * @example
- * ```ts
- * await loginApiKey(session, process.env.OPENAI_API_KEY!);
- * ```
  */
 export async function loginApiKey(session: LoginSession, apiKey: string, options?: RequestOptions): Promise<void> {
   checkApiKey(apiKey);
@@ -243,10 +239,6 @@ export async function loginApiKey(session: LoginSession, apiKey: string, options
  * Checks that an API key is a non-empty string, without ever repeating it.
  *
  * @throws {InvalidInputError} otherwise.
- * @example
- * ```ts
- * checkApiKey(process.env.OPENAI_API_KEY ?? "");
- * ```
  */
 export function checkApiKey(apiKey: unknown): asserts apiKey is string {
   if (typeof apiKey !== "string" || apiKey.trim() === "") {
@@ -259,11 +251,6 @@ export function checkApiKey(apiKey: unknown): asserts apiKey is string {
 /**
  * Starts an interactive ChatGPT login of the given kind and returns the server's answer with the attempt,
  * whose completion is watched from before the request is sent.
- *
- * @example
- * ```ts
- * const { answer, attempt } = await startLogin(session, "chatgpt");
- * ```
  */
 export async function startLogin<Kind extends "chatgpt" | "chatgptDeviceCode">(
   session: LoginSession,

@@ -33,11 +33,6 @@ export type AppServerMetadata = WireInitializeResponse & { readonly serverInfo: 
  * `userAgent` split at its first `/` (`"codex_cli_rs/0.169.0 (Linux…) …"` → `codex_cli_rs`, `0.169.0`).
  *
  * @throws {ProtocolError} when the answer has no usable `userAgent`.
- * @example
- * ```ts
- * toMetadata({ userAgent: "codex_cli_rs/0.169.0 (Debian 12)", codexHome: "/h", platformFamily: "unix", platformOs: "linux" })
- *   .serverInfo; // { name: "codex_cli_rs", version: "0.169.0" }
- * ```
  */
 export function toMetadata(answer: WireInitializeResponse): AppServerMetadata {
   const userAgent = (answer as { userAgent?: unknown } | null)?.userAgent;

@@ -6,12 +6,6 @@ const DELTA = /(?:\/delta|Delta)$/;
 /**
  * Whether a notification is a best-effort delta (streamed text or output) that may be dropped when a
  * buffer is full: the completed item that follows carries the whole content again.
- *
- * @example
- * ```ts
- * isDelta({ method: "item/agentMessage/delta", params }); // true
- * isDelta({ method: "turn/completed", params });          // false
- * ```
  */
 export function isDelta(notification: { readonly method: string }): boolean {
   return DELTA.test(notification.method);

@@ -90,13 +90,6 @@ function launchKey(config: AppServerConfig): string {
  * joins when it first starts and leaves when it closes; its starts (the first one and any restart) take the
  * spare when one is ready, else start an app-server as usual, and then start the next spare in the background.
  * The spare is ended when the last client of its config leaves, so nothing outlives the clients.
- *
- * @example
- * ```ts
- * const prewarmed = new PrewarmedStarts(config);
- * const connection = await prewarmed.open(listeners, trace); // the spare if it is ready, else a fresh start
- * await prewarmed.leave();                                    // at close: the spare ends with the last client
- * ```
  */
 export class PrewarmedStarts {
   readonly #config: AppServerConfig;

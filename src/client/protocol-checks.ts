@@ -18,11 +18,6 @@ let validators: Promise<SchemaValidators> | undefined;
 /**
  * Loads the protocol's schema checks, once. They are loaded when a client starts rather than on import (the
  * generated checks are ≈ 400 KB of code), alongside the app-server's spawn.
- *
- * @example
- * ```ts
- * const { fitsServerNotification } = await loadProtocolChecks();
- * ```
  */
 export function loadProtocolChecks(): Promise<ProtocolChecks> {
   return (loading ??= import("../schema/precompiled-checks.js").then((checks) => (loaded = checks)));
@@ -31,13 +26,6 @@ export function loadProtocolChecks(): Promise<ProtocolChecks> {
 /**
  * Says what is wrong with a message that a check of {@link ProtocolChecks} refused, with the TypeBox validators,
  * which load (≈ 0.2–0.3 s, once) only when this is first needed.
- *
- * @example
- * ```ts
- * if (checks.fitsServerRequest(method, params) !== true) {
- *   const { errors } = (await explainMisfit("checkServerRequest", method, params)) as { errors: string[] };
- * }
- * ```
  */
 export async function explainMisfit(
   check: "checkServerNotification" | "checkServerRequest" | "checkServerRequestResult",
@@ -50,11 +38,6 @@ export async function explainMisfit(
 
 /**
  * The protocol's schema checks if they are loaded already, else `undefined`.
- *
- * @example
- * ```ts
- * protocolChecks()?.fitsServerNotification(method, params);
- * ```
  */
 export function protocolChecks(): ProtocolChecks | undefined {
   return loaded;
@@ -68,11 +51,6 @@ let loadingOldest: Promise<OldestProtocolChecks> | undefined;
 /**
  * Loads the oldest supported codex's schema checks, once, when a message first fails the pinned schema: a
  * message in the shape an older server in the supported range sends is accepted.
- *
- * @example
- * ```ts
- * const { checkOldestServerNotification } = await loadOldestProtocolChecks();
- * ```
  */
 export function loadOldestProtocolChecks(): Promise<OldestProtocolChecks> {
   return (loadingOldest ??= import("../schema/oldest/validate.js"));

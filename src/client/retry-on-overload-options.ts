@@ -82,11 +82,6 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  * Checks the options of {@link retryOnOverload} and fills in the defaults.
  *
  * @throws {InvalidInputError} naming the first option that is wrong and what it accepts.
- * @example
- * ```ts
- * checkRetryOnOverloadOptions({ attempts: 5 }).initialDelayMs; // 250
- * checkRetryOnOverloadOptions({ attempts: 0 }); // InvalidInputError: `attempts` must be a whole number ≥ 1 …
- * ```
  */
 export function checkRetryOnOverloadOptions(options: RetryOnOverloadOptions | undefined): RetryOnOverloadSettings {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
@@ -118,12 +113,6 @@ export function checkRetryOnOverloadOptions(options: RetryOnOverloadOptions | un
  * The wait after failed attempt number `attempt` (from 1), following the Python SDK's `retry_on_overload`:
  * `base = min(maxDelayMs, initialDelayMs × 2^(attempt − 1))`, then `base × (1 + jitter × (2r − 1))` with `r`
  * from `random()` — a uniform factor in `[1 − jitter, 1 + jitter]` — rounded to whole milliseconds.
- *
- * @example
- * ```ts
- * const settings = checkRetryOnOverloadOptions({ random: () => 0.5 });
- * [1, 2, 3, 4].map((attempt) => retryDelayMs(attempt, settings)); // [250, 500, 1000, 2000]
- * ```
  */
 export function retryDelayMs(
   attempt: number,

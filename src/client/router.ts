@@ -24,11 +24,6 @@ interface Held {
 /**
  * The turn id a notification belongs to: `params.turnId`, or `params.turn.id` for `turn/started` and
  * `turn/completed`; `null` for thread- and client-wide notifications.
- *
- * @example
- * ```ts
- * turnIdOf({ method: "item/agentMessage/delta", params: { threadId, turnId: "t1", itemId, delta } }); // "t1"
- * ```
  */
 export function turnIdOf(notification: Notification): string | null {
   const params = notification.params as { turnId?: unknown; turn?: { id?: unknown } } | undefined;

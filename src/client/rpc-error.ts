@@ -51,11 +51,6 @@ const HINTS = {
  * Sends a request over `peer` and, when the app-server answers with an error, rejects with the codex error class
  * {@link mapJsonRpcError} picks (its message names the method and thread and says what to do). Every other
  * rejection (timeout, abort, closed connection) passes through unchanged.
- *
- * @example
- * ```ts
- * const { data } = await requestCodex<{ data: unknown[] }>(peer, "thread/list", { limit: 10 });
- * ```
  */
 export function requestCodex<R>(
   peer: JsonRpcPeer,
@@ -71,11 +66,6 @@ export function requestCodex<R>(
 /**
  * The codex error class for what a call was rejected with: a plain `JsonRpcError` from the peer is mapped by
  * {@link mapJsonRpcError}; anything else is returned as is.
- *
- * @example
- * ```ts
- * peer.request("thread/read", params).catch((error) => { throw toCodexError(error, "thread/read", params); });
- * ```
  */
 export function toCodexError(error: unknown, method: string, params?: unknown): unknown {
   if (!(error instanceof JsonRpcError) || error.constructor !== JsonRpcError) return error;
@@ -96,12 +86,6 @@ export function toCodexError(error: unknown, method: string, params?: unknown): 
  * - another `-32000`…`-32099` → {@link AppServerRpcError}; any other code → {@link JsonRpcError}.
  *
  * With `context`, the message names the method and thread id, and says what to do.
- *
- * @example
- * ```ts
- * const err = mapJsonRpcError({ code: -32600, message: "Invalid request: missing field `threadId`" }, { method: "thread/read" });
- * err instanceof InvalidParamsError; // true
- * ```
  */
 export function mapJsonRpcError(error: JsonRpcErrorBody, context: RpcErrorContext = {}): JsonRpcError {
   const { code, message, data } = error;

@@ -32,12 +32,6 @@ export interface RunResult {
 
 /**
  * The {@link RunResult} of a finished turn and its last usage report.
- *
- * @example
- * ```ts
- * const handle = await thread.turn("hi");
- * const result = runResultOf(await handle.run(), handle.usage);
- * ```
  */
 export function runResultOf(turn: Turn, usage: ThreadTokenUsage | null): RunResult {
   return {

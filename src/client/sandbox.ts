@@ -57,10 +57,6 @@ const PRESETS = Object.values(Sandbox)
  * The thread's sandbox mode (`thread/start`'s `sandbox`) for a preset or a protocol mode.
  *
  * @throws {InvalidInputError} for anything else.
- * @example
- * ```ts
- * sandboxModeOf("workspace"); // "workspace-write"
- * ```
  */
 export function sandboxModeOf(sandbox: Sandbox | SandboxMode): SandboxMode {
   const mode = Object.hasOwn(MODE_OF, sandbox) ? MODE_OF[sandbox] : undefined;
@@ -76,10 +72,6 @@ export function sandboxModeOf(sandbox: Sandbox | SandboxMode): SandboxMode {
  * A turn's sandbox policy (`turn/start`'s `sandboxPolicy`) for a preset.
  *
  * @throws {InvalidInputError} for anything but a preset (a full policy goes in `sandboxPolicy` instead).
- * @example
- * ```ts
- * sandboxPolicyOf("readOnly"); // { type: "readOnly" }
- * ```
  */
 export function sandboxPolicyOf(sandbox: Sandbox): SandboxPolicy {
   const policy = Object.hasOwn(POLICY_OF, sandbox) ? POLICY_OF[sandbox] : undefined;

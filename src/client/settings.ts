@@ -24,11 +24,6 @@ export type TurnWireParams<T> = Omit<T, "approvalMode" | "sandbox"> & { sandboxP
  *
  * @throws {InvalidInputError} for an unknown mode or sandbox, a mode given with `approvalPolicy` or
  * `approvalsReviewer`, or the bypass given with a sandbox.
- * @example
- * ```ts
- * threadParams({ approvalMode: "dangerouslyBypassApprovalsAndSandbox", model: "gpt-5.4" });
- * // { model: "gpt-5.4", approvalPolicy: "never", sandbox: "danger-full-access" }
- * ```
  */
 export function threadParams<T extends ModeFields & { sandbox?: Sandbox | SandboxMode | null | undefined }>(
   options: T,
@@ -52,10 +47,6 @@ export function threadParams<T extends ModeFields & { sandbox?: Sandbox | Sandbo
  *
  * @throws {InvalidInputError} for an unknown mode or preset, `sandbox` and `sandboxPolicy` given together, a mode
  * given with `approvalPolicy`/`approvalsReviewer`, or the bypass given with a sandbox or a sandbox policy.
- * @example
- * ```ts
- * turnParams({ sandbox: "readOnly", effort: "low" }); // { effort: "low", sandboxPolicy: { type: "readOnly" } }
- * ```
  */
 export function turnParams<
   T extends ModeFields & { sandbox?: Sandbox | undefined; sandboxPolicy?: SandboxPolicy | null | undefined },

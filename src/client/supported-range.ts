@@ -7,11 +7,6 @@ export const OLDEST_SUPPORTED_CODEX = "0.169.0";
 /**
  * Compares two `X.Y.Z` versions (a pre-release or build suffix is ignored): negative when `a` is older, 0 when
  * equal, positive when newer; `undefined` when either is not a version.
- *
- * @example
- * ```ts
- * compareVersions("0.168.2", "0.169.0"); // < 0
- * ```
  */
 export function compareVersions(a: string, b: string): number | undefined {
   const parse = (version: string) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1, 4).map(Number);
@@ -28,11 +23,6 @@ export function compareVersions(a: string, b: string): number | undefined {
 /**
  * The one-time diagnostic for a server older than the supported range, or `undefined` when it is in range (or
  * its version cannot be read: nothing useful to say).
- *
- * @example
- * ```ts
- * belowRangeMessage("0.160.0"); // "the app-server is codex 0.160.0, older than 0.169.0, …"
- * ```
  */
 export function belowRangeMessage(serverVersion: string): string | undefined {
   const order = compareVersions(serverVersion, OLDEST_SUPPORTED_CODEX);

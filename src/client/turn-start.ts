@@ -37,11 +37,6 @@ export interface TurnStartContext {
  * under the id the answer names. When the answer names a turn already running on this client (the server fed
  * the input into it), that turn is returned. A connection that ended while the answer was on its way loses
  * the turn at once.
- *
- * @example
- * ```ts
- * const live = await startTurn(context, { threadId, input: [{ type: "text", text: "hi", text_elements: [] }] });
- * ```
  */
 export async function startTurn(
   context: TurnStartContext,

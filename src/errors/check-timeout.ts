@@ -8,12 +8,6 @@ export const MAX_TIMER_MS = 2_147_483_647;
  * `allowInfinity` says so (Node fires a longer timer at once, and a fractional or negative one throws).
  *
  * @throws {InvalidInputError} naming the option.
- * @example
- * ```ts
- * checkTimeout(30_000, "requestTimeoutMs");        // 30000
- * checkTimeout(Infinity, "requestTimeoutMs", true); // Infinity
- * checkTimeout(-1, "timeoutMs");                     // throws: `timeoutMs` must be …
- * ```
  */
 export function checkTimeout(value: unknown, name: string, allowInfinity = false): number {
   if (

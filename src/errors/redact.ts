@@ -67,11 +67,6 @@ const MAX_DEPTH = 64;
 /**
  * The secret values of one or more environments: those of variables named like a key, token, secret or
  * password, at least 8 characters long, longest first. They are redacted wherever they turn up.
- *
- * @example
- * ```ts
- * secretValuesOf({ OPENAI_API_KEY: "sk-abc123456789", HOME: "/home/me" }); // ["sk-abc123456789"]
- * ```
  */
 export function secretValuesOf(
   ...environments: (Readonly<Record<string, string | undefined>> | undefined)[]
@@ -90,11 +85,6 @@ export function secretValuesOf(
  * Remembers secret values (those of {@link secretValuesOf} an app-server was started with, a WebSocket
  * capability token, a bearer token's shared secret) so that every later redaction hides them, whichever layer
  * writes the text: an error, a diagnostic, a trace line, a snapshot.
- *
- * @example
- * ```ts
- * rememberSecrets(secretValuesOf(env));
- * ```
  */
 export function rememberSecrets(values: Iterable<string>): void {
   for (const value of values) {
@@ -110,11 +100,6 @@ export function rememberSecrets(values: Iterable<string>): void {
  * `text` with secrets replaced by `[redacted]`: the given and the remembered secret values, `Bearer`/`Basic`
  * credentials, `sk-…` keys, JSON Web Tokens, and the values of fields named like a key, token, secret, password
  * or authorization.
- *
- * @example
- * ```ts
- * redactSecrets('401: {"error":"bad key"} Authorization: Bearer abc.def.ghi'); // '… Authorization: [redacted]'
- * ```
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let redacted = text;
@@ -132,11 +117,6 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
  * A copy of a JSON value with its secrets replaced by `[redacted]`: the values of secret keys (API keys,
  * tokens, passwords, `Authorization`; see {@link isSecretKey}), everything under an `env` key (the variable
  * names stay), and in every string what {@link redactSecrets} takes out. The value given is never changed.
- *
- * @example
- * ```ts
- * redactValue({ type: "apiKey", apiKey: "sk-…" }); // { type: "apiKey", apiKey: "[redacted]" }
- * ```
  */
 export function redactValue(value: unknown, secrets: readonly string[] = []): unknown {
   return walk(value, secrets, 0);
@@ -146,11 +126,6 @@ export function redactValue(value: unknown, secrets: readonly string[] = []): un
  * The strings a JSON value holds under secret keys (see {@link isSecretKey}): what a client should remember
  * (with {@link rememberSecrets}) before it sends them, so that the key of an `account/login/start` is hidden
  * wherever it comes back — a provider's 401 that quotes it, a stderr line, an error message.
- *
- * @example
- * ```ts
- * secretValuesIn({ method: "account/login/start", params: { type: "apiKey", apiKey: "my-key-123456" } }); // ["my-key-123456"]
- * ```
  */
 export function secretValuesIn(value: unknown): string[] {
   const found: string[] = [];
@@ -174,12 +149,6 @@ function collect(value: unknown, found: string[], depth: number): void {
 /**
  * Whether a key's value is a secret (an API key, a token, a password, an `Authorization` header…). Token
  * counts (`inputTokens`, `tokenUsage`) and names of keys (`envKey`) are not.
- *
- * @example
- * ```ts
- * isSecretKey("apiKey"); // true
- * isSecretKey("totalTokens"); // false
- * ```
  */
 export function isSecretKey(key: string): boolean {
   const name = normalise(key);

@@ -1,10 +1,5 @@
 /**
  * The JSON-RPC code the app-server answers with when it is overloaded.
- *
- * @example
- * ```ts
- * if (err instanceof JsonRpcError && err.code === SERVER_OVERLOADED_CODE) console.warn("overloaded: retry later");
- * ```
  */
 export const SERVER_OVERLOADED_CODE = -32001;
 
@@ -14,13 +9,6 @@ const MAX_DEPTH = 4;
  * Whether a JSON-RPC error `{ code, data }` means "the server is overloaded": code `-32001`, or an overload
  * marker (`serverOverloaded`, `server_overloaded`, any case) anywhere in `data` — as a string, or as a value
  * inside objects and arrays (`{ codexErrorInfo: "serverOverloaded" }`).
- *
- * @example
- * ```ts
- * isServerOverloaded(-32001, undefined);                              // true
- * isServerOverloaded(-32000, { codexErrorInfo: "server_overloaded" }); // true
- * isServerOverloaded(-32600, null);                                   // false
- * ```
  */
 export function isServerOverloaded(code: unknown, data: unknown): boolean {
   return code === SERVER_OVERLOADED_CODE || hasOverloadMarker(data, 0);
@@ -28,11 +16,6 @@ export function isServerOverloaded(code: unknown, data: unknown): boolean {
 
 /**
  * Whether an error message says the server gave up after its own retries.
- *
- * @example
- * ```ts
- * mentionsRetryLimit("retry limit reached"); // true
- * ```
  */
 export function mentionsRetryLimit(message: string): boolean {
   const lowered = message.toLowerCase();

@@ -54,11 +54,6 @@ export interface TransportCloseInfo {
 /**
  * The close info of a connection that ended for `reason`, with what else is known (a process's exit code,
  * signal and stderr tail; the failure): the one place that fills in what is not known. Internal.
- *
- * @example
- * ```ts
- * closeInfo("closed"); // { reason: "closed", exitCode: null, signal: null, stderrTail: "" }
- * ```
  */
 export function closeInfo(
   reason: TransportCloseReason,

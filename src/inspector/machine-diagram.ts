@@ -162,11 +162,6 @@ function absolute(box: Box, dx: number, dy: number, out: Map<StateNodeView, Box>
  * Draws a machine's states as an SVG (boxes laid out left to right in the order the transitions lead, nested
  * states inside their parent, arrows for transitions). Each state is a `<g class="state" data-state="path">`
  * (e.g. `running.streaming`), so a page can highlight the current state by adding a class.
- *
- * @example
- * ```ts
- * const svg = drawMachine(turnMachine); // '<svg … class="machine" data-machine="turn">…</svg>'
- * ```
  */
 export function drawMachine(machine: AnyStateMachine): string {
   const root = machine.root as unknown as StateNodeView;
@@ -252,11 +247,6 @@ function f(n: number): string {
 /**
  * The state paths a state value is in, outermost first: `{ running: "streaming" }` → `["running",
  * "running.streaming"]`.
- *
- * @example
- * ```ts
- * activePaths("completed"); // ["completed"]
- * ```
  */
 export function activePaths(value: unknown, prefix = ""): string[] {
   if (typeof value === "string") return [prefix === "" ? value : `${prefix}.${value}`];

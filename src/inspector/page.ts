@@ -154,11 +154,6 @@ connect();
 /**
  * The inspector's one page: self-contained HTML (its style, script and both machine diagrams inline; nothing is
  * fetched but its own `events` stream), drawn from the machines as they are defined.
- *
- * @example
- * ```ts
- * response.end(inspectorPage());
- * ```
  */
 export function inspectorPage(): string {
   return `<!doctype html>

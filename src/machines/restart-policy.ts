@@ -157,12 +157,6 @@ export function resolveRestartPolicy(restart: unknown): ResolvedRestartPolicy | 
 /**
  * The wait before restart attempt `attempt` (1 for the first): `initialMs × factor^(attempt − 1)`, at most
  * `maxMs`, moved by up to `jitter` either way (`random` gives a number in [0, 1), as `Math.random` does).
- *
- * @example
- * ```ts
- * const policy = resolveRestartPolicy({ backoff: { initialMs: 100, factor: 2, jitter: 0 } })!;
- * backoffDelayMs(policy, 3); // 400
- * ```
  */
 export function backoffDelayMs(
   policy: ResolvedRestartPolicy,

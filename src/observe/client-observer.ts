@@ -110,14 +110,6 @@ function stringOf(value: unknown): string | null {
  * every turn (its machine) and every request, and from that keeps what `codex.snapshot()` shows, calls
  * `codex.subscribe()` listeners (coalesced), writes the trace file and makes OpenTelemetry spans. Bounded:
  * finished turns, recent messages and threads each have a cap.
- *
- * @example
- * ```ts
- * const observer = new ClientObserver({ config, lifecycle, listenerFailed: report });
- * await observer.prepare();
- * const peer = new JsonRpcPeer(transport, { trace: observer.trace });
- * console.log(observer.snapshot().client.state);
- * ```
  */
 export class ClientObserver {
   /** The secret values of the environments this client knows (besides those every layer remembers). */
@@ -273,11 +265,6 @@ export class ClientObserver {
 
   /**
    * What the client is doing now, as plain JSON.
-   *
-   * @example
-   * ```ts
-   * const { runningTurns } = observer.snapshot();
-   * ```
    */
   snapshot(): ClientSnapshot {
     const now = Date.now();
@@ -345,11 +332,6 @@ export class ClientObserver {
 
   /**
    * Calls `listener` with a fresh snapshot after something changed, at most once per `intervalMs`.
-   *
-   * @example
-   * ```ts
-   * using sub = observer.subscribe((snapshot) => console.log(snapshot.runningTurns.length));
-   * ```
    */
   subscribe(listener: SnapshotListener, options: SubscribeOptions = {}): Unsubscribe {
     const subscriber: Subscriber = {

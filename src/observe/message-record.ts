@@ -13,11 +13,6 @@ export type MessageKind = "request" | "notification" | "response" | "error";
 
 /**
  * One message on the wire, described without its payload: which way it went, what it was, and when.
- *
- * @example
- * ```ts
- * const record: MessageRecord = { direction: "outgoing", kind: "request", id: 3, method: "turn/start", atMs: Date.now() };
- * ```
  */
 export interface MessageRecord {
   /** `"outgoing"`: sent to the app-server; `"incoming"`: received from it. */

@@ -44,10 +44,6 @@ export interface ObserveConfig {
  * Checks the {@link ObserveConfig} options of a config.
  *
  * @throws {InvalidInputError} naming the first wrong option.
- * @example
- * ```ts
- * checkObserveConfig({ maxFinishedTurns: -1 }); // throws: `maxFinishedTurns` must be a whole number ≥ 0 …
- * ```
  */
 export function checkObserveConfig(config: ObserveConfig): void {
   for (const key of ["maxFinishedTurns", "maxRecentMessages"] as const) {

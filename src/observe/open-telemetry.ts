@@ -15,12 +15,6 @@ let loading: Promise<Api | null> | undefined;
 /**
  * `@opentelemetry/api`, when it is installed; `null` when it is not. Imported once, on the first client start,
  * never at import time: a program without OpenTelemetry pays nothing for it.
- *
- * @example
- * ```ts
- * const api = await loadOpenTelemetry();
- * if (api !== null) console.log("OpenTelemetry spans on");
- * ```
  */
 export function loadOpenTelemetry(): Promise<Api | null> {
   loading ??= import(API_PACKAGE).then(
@@ -45,14 +39,6 @@ export interface TurnOutcome {
  * and a span per turn (`codex.turn`, with thread id, turn id, model, status and token usage), the turn's own
  * requests (`turn/start`, `turn/steer`, `turn/interrupt`) as its children. Each request carries the W3C trace
  * context of its span to the app-server, in the request's `trace` member.
- *
- * @example
- * ```ts
- * const spans = new TurnSpans(api);
- * const turn = spans.startTurn("thr_1", "gpt-5.4");
- * const answer = await spans.request("turn/start", turn, (trace) => peer.request("turn/start", params, { trace }));
- * spans.endTurn(turn, { turnId: "turn_1", status: "completed", usage: null, error: null });
- * ```
  */
 export class TurnSpans {
   readonly #api: Api;

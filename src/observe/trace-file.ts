@@ -32,10 +32,6 @@ export interface TraceFileOptions {
  * off, a path or options switch it on, and when the config says nothing `CODEX_APP_SERVER_TRACE=/path` does.
  *
  * @throws {InvalidInputError} when `traceFile` is neither a non-empty path, options with one, nor `false`.
- * @example
- * ```ts
- * traceFileOf(undefined, { CODEX_APP_SERVER_TRACE: "/var/tmp/t.jsonl" }); // { path: "/var/tmp/t.jsonl", payloads: false }
- * ```
  */
 export function traceFileOf(
   traceFile: string | TraceFileOptions | false | undefined,
@@ -91,15 +87,6 @@ export interface TraceLine {
  * direction, kind, id, method (a response is named after its request), time, elapsed time and size, and with
  * `payloads` the redacted params or result. Lines are written in batches, at the latest on the next turn of
  * the event loop, and at once on `close()` and when the process exits.
- *
- * @example
- * ```ts
- * const file = TraceFile.open({ path: "/var/tmp/trace.jsonl" }, secretValuesOf(process.env));
- * const methods = new RequestMethods();
- * const peer = new JsonRpcPeer(transport, { trace: (event) => file.write(event, methods.record(event)) });
- * // …
- * file.close();
- * ```
  */
 export class TraceFile {
   readonly path: string;

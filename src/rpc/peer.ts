@@ -85,18 +85,6 @@ type PeerState =
  *   throws gets an error answer; the connection goes on.
  * - When the connection ends (by `close()` or on its own), every pending call rejects at once with
  *   `TransportClosedError`.
- *
- * @example
- * ```ts
- * await using peer = new JsonRpcPeer(await StdioTransport.start(), { requestTimeoutMs: 30_000 });
- * peer.onNotification((n) => console.log(n.method));
- * peer.onRequest("item/commandExecution/requestApproval", () => ({ decision: "decline" }));
- * const info = await peer.request<{ userAgent: string }>("initialize", {
- *   clientInfo: { name: "demo", title: "Demo", version: "1.0.0" },
- *   capabilities: { experimentalApi: true },
- * });
- * peer.notify("initialized");
- * ```
  */
 export class JsonRpcPeer implements AsyncDisposable {
   readonly #transport: Transport;
@@ -151,11 +139,6 @@ export class JsonRpcPeer implements AsyncDisposable {
    * `message` and `data`, as sent; what they mean is for the layer above),
    * `RequestTimeoutError`, `RequestAbortedError`, `ProtocolError` or `TransportClosedError`.
    * `params` is sent as given (omitted when `undefined`); `R` is not checked.
-   *
-   * @example
-   * ```ts
-   * const list = await peer.request<{ data: unknown[] }>("thread/list", { limit: 10 }, { timeoutMs: 5_000, signal });
-   * ```
    */
   request<R = unknown>(method: string, params?: unknown, options: PeerRequestOptions = {}): Promise<R> {
     if (this.#state.name !== "open") return Promise.reject(this.#refused(method));
@@ -200,10 +183,6 @@ export class JsonRpcPeer implements AsyncDisposable {
    * Sends a notification (no answer).
    *
    * @throws {TransportClosedError} when the connection is closed.
-   * @example
-   * ```ts
-   * peer.notify("initialized");
-   * ```
    */
   notify(method: string, params?: unknown): void {
     if (this.#state.name !== "open") throw this.#refused(method);
@@ -218,11 +197,6 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   /**
    * Handles the server→client requests of one method (replacing an earlier handler of it).
-   *
-   * @example
-   * ```ts
-   * const off = peer.onRequest("item/fileChange/requestApproval", async (params) => ({ decision: "decline" }));
-   * ```
    */
   onRequest<P = unknown, R = unknown>(method: string, handler: ServerRequestHandler<P, R>): Unsubscribe {
     this.#handlers.set(method, handler as ServerRequestHandler);
@@ -233,11 +207,6 @@ export class JsonRpcPeer implements AsyncDisposable {
 
   /**
    * Listens to every notification, as parsed (`{ method, params, emittedAtMs }`); called synchronously, in order.
-   *
-   * @example
-   * ```ts
-   * using _ = peer.onNotification(({ method, params }) => console.log(method, params));
-   * ```
    */
   onNotification(listener: (notification: JsonRpcNotification) => void): Unsubscribe {
     this.#notificationListeners.add(listener);
@@ -247,11 +216,6 @@ export class JsonRpcPeer implements AsyncDisposable {
   /**
    * Listens to protocol diagnostics: malformed or oversized lines, late or unknown answers, unhandled or
    * failed server requests.
-   *
-   * @example
-   * ```ts
-   * peer.onDiagnostic((d) => console.warn(`[codex ${d.kind}] ${d.message}`));
-   * ```
    */
   onDiagnostic(listener: (diagnostic: ProtocolDiagnostic) => void): Unsubscribe {
     this.#diagnosticListeners.add(listener);
@@ -261,12 +225,6 @@ export class JsonRpcPeer implements AsyncDisposable {
   /**
    * Closes the connection: pending calls reject at once with `TransportClosedError`, then the transport
    * closes (for a process: stdin ends, then signals). Idempotent.
-   *
-   * @example
-   * ```ts
-   * const info = await peer.close();
-   * console.log(info.exitCode);
-   * ```
    */
   close(): Promise<TransportCloseInfo> {
     if (this.#state.name !== "open") return this.#state.done;

@@ -32,12 +32,6 @@ export type Unsubscribe = (() => void) & Disposable;
 
 /**
  * Wraps a function as an {@link Unsubscribe}.
- *
- * @example
- * ```ts
- * const off = unsubscribe(() => listeners.delete(listener));
- * off(); // or: using _ = off;
- * ```
  */
 export function unsubscribe(stop: () => void): Unsubscribe {
   return Object.assign(stop, { [Symbol.dispose]: stop });

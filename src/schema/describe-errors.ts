@@ -24,12 +24,6 @@ interface Expected {
  * a bad `item/completed` reports what is wrong with the kind of item it claims to be rather than with every
  * other kind; when no arm's discriminator matched, the line lists the values that would have. Type and
  * literal mismatches at one path merge into one `must be "a", "b" or null` line.
- *
- * @example
- * ```ts
- * const [, errors] = validator.Errors(value);
- * describeErrors(errors); // ["/item/text: must be string"]
- * ```
  */
 export function describeErrors(errors: readonly ValidationError[]): string[] {
   const rejectedArms = errors.flatMap((error) => discriminatedArm(error) ?? []);

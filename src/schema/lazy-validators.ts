@@ -34,15 +34,6 @@ const ERRORS_GATHERED = 64;
 /**
  * Validators compiled on first use, one per name (a method or a definition), and kept. A valid value costs a
  * `Map` lookup and the compiled check; errors are gathered and described only when the check fails.
- *
- * @example
- * ```ts
- * const notifications = new LazyValidators("notification", (method) => {
- *   const entry = Object.hasOwn(serverNotifications, method) ? serverNotifications[method] : undefined;
- *   return entry && { schema: entry.params, optional: entry.paramsOptional };
- * });
- * notifications.check("turn/completed", params); // { ok: true }
- * ```
  */
 export class LazyValidators {
   readonly #compiled = new Map<string, Compiled>();

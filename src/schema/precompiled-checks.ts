@@ -7,12 +7,6 @@ type Entry = readonly [optional: boolean, make: () => (value: unknown) => boolea
  * Checks compiled ahead of time (generated-checks.ts, from the TypeBox models, by `npm run generate`): no
  * TypeBox at run time and no compilation on first use. They answer only whether a value fits; what is wrong
  * with one that does not is for the TypeBox validators of validate.ts, which load only then.
- *
- * @example
- * ```ts
- * const table = new PrecompiledTable(serverNotificationParams);
- * table.fits("turn/completed", params); // true, false, or undefined for a method it does not know
- * ```
  */
 class PrecompiledTable {
   readonly #entries: Readonly<Record<string, Entry>>;
@@ -42,14 +36,6 @@ const results = new PrecompiledTable(serverRequestResults);
 /**
  * Whether a server notification's params fit its method's schema; `undefined` for a method not in the pinned
  * protocol. For the reasons of a misfit, ask `checkServerNotification` (validate.ts, TypeBox).
- *
- * @example
- * ```ts
- * if (fitsServerNotification(message.method, message.params) === false) {
- *   const { checkServerNotification } = await import("./validate.js");
- *   console.warn(checkServerNotification(message.method, message.params));
- * }
- * ```
  */
 export function fitsServerNotification(method: string, params: unknown): boolean | undefined {
   return notifications.fits(method, params);
@@ -57,11 +43,6 @@ export function fitsServerNotification(method: string, params: unknown): boolean
 
 /**
  * Whether a server request's params fit its method's schema; `undefined` for an unknown method.
- *
- * @example
- * ```ts
- * fitsServerRequest("item/commandExecution/requestApproval", message.params); // true
- * ```
  */
 export function fitsServerRequest(method: string, params: unknown): boolean | undefined {
   return requests.fits(method, params);
@@ -69,11 +50,6 @@ export function fitsServerRequest(method: string, params: unknown): boolean | un
 
 /**
  * Whether an answer to a server request fits the method's result schema; `undefined` for an unknown method.
- *
- * @example
- * ```ts
- * fitsServerRequestResult("item/commandExecution/requestApproval", { decision: "decline" }); // true
- * ```
  */
 export function fitsServerRequestResult(method: string, result: unknown): boolean | undefined {
   return results.fits(method, result);

@@ -40,10 +40,6 @@ function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: stri
  * @throws {InvalidInputError} when an argument cannot be sent to another thread (a function, a class instance
  *   with private state…).
  * @throws {AppServerError} when the worker does not answer in time, or has died.
- * @example
- * ```ts
- * const response = callWorker({ kind: "invoke", clientId, name: "threadList", args: [{}] });
- * ```
  */
 export function callWorker(request: BridgeRequest): BridgeResponse {
   if (shared === undefined) {

@@ -23,13 +23,6 @@ interface HostedTurn {
 /**
  * Worker side: one sync client's `AsyncCodex`, with the threads and turn handles the caller addresses by id,
  * the relay of its server requests, and the news (diagnostics, exited processes) for the caller's next call.
- *
- * @example
- * ```ts
- * const host = new ClientHost(1, toWireConfig({ cwd: "/repo" }));
- * await host.codex.start();
- * const threadId = host.holdThread(await host.codex.threadStart());
- * ```
  */
 export class ClientHost {
   readonly id: number;

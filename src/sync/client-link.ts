@@ -32,13 +32,6 @@ export type Budget = { readonly timeoutMs: number } | "untilDone";
  * Caller side of one sync client: runs its operations in the worker and blocks until each is done, running
  * the approval handler on this thread whenever the worker hands over a server request, and delivering the
  * client's diagnostics. Closed once; later calls throw {@link TransportClosedError}.
- *
- * @example
- * ```ts
- * const link = new ClientLink({ cwd: "/repo" }); // blocks until the app-server is initialised
- * const threadId = link.invoke("threadStart", [{}, undefined], link.requestBudget());
- * link.close();
- * ```
  */
 export class ClientLink {
   readonly #handlers: ApprovalHandlerChoice;

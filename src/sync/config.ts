@@ -35,10 +35,6 @@ export interface CodexConfig extends Omit<AppServerConfig, (typeof WORKER_FUNCTI
  * Checks a {@link CodexConfig} before anything is started.
  *
  * @throws {InvalidInputError} naming the first wrong option, or an option the sync client cannot take.
- * @example
- * ```ts
- * checkCodexConfig({ requestTimeoutMs: 0 }); // throws: `requestTimeoutMs` must be a whole number of milliseconds …
- * ```
  */
 export function checkCodexConfig(config: CodexConfig): CodexConfig {
   checkConfig(config);

@@ -63,12 +63,6 @@ const signalOf = (options: SyncTurnWaitOptions | undefined) =>
 /**
  * Worker side: everything a sync client can ask of its `AsyncCodex`, by name. Each takes the client's host
  * and cloneable arguments, and resolves with a cloneable value (threads and turns as their ids).
- *
- * @example
- * ```ts
- * const threadId = await operations.threadStart(host, { model: "gpt-5.4" });
- * const result = await operations.run(host, threadId, toUserInputs("hi"));
- * ```
  */
 export const operations = {
   close: (host: ClientHost) => host.close(),

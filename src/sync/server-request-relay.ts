@@ -14,15 +14,6 @@ interface Relayed {
  * on this client picks it up ({@link take}) and answers it ({@link answer}). A request the server settles
  * first (resolved, its turn ended, `approvalTimeoutMs` passed, the connection closed) is dropped unseen, and
  * the async client gives its fail-closed answer.
- *
- * @example
- * ```ts
- * const relay = new ServerRequestRelay(true);
- * const codex = new AsyncCodex({ approvalHandler: relay.handler });
- * // … in a call of the caller's:
- * const taken = relay.take();
- * if (taken !== undefined) relay.answer(taken.key, { kind: "answer", value: { decision: "accept" } });
- * ```
  */
 export class ServerRequestRelay {
   #nextKey = 1;

@@ -18,12 +18,6 @@ const NOT_READY = Symbol("not ready");
  * Worker side: reads a turn's `AsyncIterator` of notifications in batches, so that one call across the
  * bridge carries every notification already waiting instead of one. A batch waits for at least one
  * notification (or the end), then takes whatever else is ready without waiting.
- *
- * @example
- * ```ts
- * const batches = new StreamBatches(handle.stream());
- * const { notifications, done } = await batches.take();
- * ```
  */
 export class StreamBatches {
   readonly #iterator: AsyncIterator<Notification>;

@@ -13,12 +13,6 @@ export interface WireConfig {
 
 /**
  * The cloneable part of a {@link CodexConfig}, for the worker.
- *
- * @example
- * ```ts
- * const wire = toWireConfig({ cwd: "/repo", approvalHandler: declineAll });
- * wire.forwardServerRequests; // true
- * ```
  */
 export function toWireConfig(config: CodexConfig): WireConfig {
   const { approvalHandler, ...options } = config;
@@ -32,11 +26,6 @@ export function toWireConfig(config: CodexConfig): WireConfig {
 /**
  * The environment to start the app-server with, seen from the worker: the caller's environment with the
  * config's `env` over it, and every variable only the worker has (synckit's `NODE_OPTIONS`) removed.
- *
- * @example
- * ```ts
- * const env = workerSideEnv(wire); // pass as `env` to StdioTransport.start
- * ```
  */
 export function workerSideEnv(wire: WireConfig): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};

@@ -57,11 +57,6 @@ function cloneable(value: unknown): unknown {
 /**
  * Turns anything thrown into a {@link WireValue} that survives `postMessage`: errors keep their class name,
  * message, stack, own fields and cause (to a depth of 4); other values are cloned, or turned into text.
- *
- * @example
- * ```ts
- * const wire = toWire(new InvalidParamsError("Invalid request: missing field `threadId`", { code: -32600 }));
- * ```
  */
 export function toWire(thrown: unknown, depth = 0): WireValue {
   const isDomException = typeof DOMException !== "undefined" && thrown instanceof DOMException;
@@ -94,12 +89,6 @@ export function toWire(thrown: unknown, depth = 0): WireValue {
  * Rebuilds what {@link toWire} sent, on this side: an error of the same class (`instanceof` holds for this
  * library's errors and the built-in ones), with the same message, fields and cause; its stack is the
  * worker's, followed by `callerStack` (where the call was made).
- *
- * @example
- * ```ts
- * const err = fromWire(wire);
- * err instanceof InvalidParamsError; // true
- * ```
  */
 export function fromWire(wire: WireValue, callerStack?: string): unknown {
   if (wire.kind === "value") return wire.value;

@@ -17,11 +17,6 @@ export interface AppServerArgvOptions {
  * binary found is the npm wrapper script (`.js`), it is run by this Node (`process.execPath`).
  *
  * @throws {BinaryNotFoundError} when no codex binary can be found.
- * @example
- * ```ts
- * const [command, ...args] = appServerArgv({ configOverrides: ['model="gpt-5"'] });
- * // [".../bin/codex", "--config", "model=\"gpt-5\"", "app-server", "--listen", "stdio://"]
- * ```
  */
 export function appServerArgv(options: AppServerArgvOptions = {}): string[] {
   if (options.launchArgsOverride !== undefined) {

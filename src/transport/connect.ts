@@ -20,10 +20,6 @@ export type ConnectTarget = string | RemoteAppServer;
  * Checks a `connect` value without dialling, never quoting a credential.
  *
  * @throws {InvalidInputError} naming what is wrong.
- * @example
- * ```ts
- * checkConnectTarget("http://127.0.0.1:4500"); // throws: the scheme "http:" …
- * ```
  */
 export function checkConnectTarget(target: ConnectTarget): void {
   if (typeof target === "string") {
@@ -47,10 +43,6 @@ export function checkConnectTarget(target: ConnectTarget): void {
  *
  * @throws {InvalidInputError} for a bad `connect` value.
  * @throws {ConnectError} when nothing answers there (for the daemon: none runs), or it refuses the connection.
- * @example
- * ```ts
- * const transport = await connectTransport("daemon", { env: { CODEX_HOME: "/var/tmp/codex-home" } });
- * ```
  */
 export async function connectTransport(
   target: ConnectTarget,

@@ -18,11 +18,6 @@ export function daemonSocketPath(env?: Readonly<Record<string, string | undefine
 
 /**
  * The `CODEX_HOME` codex would use with `env` merged over this process's environment.
- *
- * @example
- * ```ts
- * codexHomeOf({}); // process.env.CODEX_HOME, or ~/.codex
- * ```
  */
 export function codexHomeOf(env?: Readonly<Record<string, string | undefined>>): string {
   const fromEnv = env !== undefined && "CODEX_HOME" in env ? env.CODEX_HOME : process.env.CODEX_HOME;

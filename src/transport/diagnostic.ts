@@ -58,11 +58,6 @@ const EXCERPT_CHARS = 200;
 
 /**
  * The first characters of `text`, for a diagnostic, with secrets redacted (see {@link redactSecrets}).
- *
- * @example
- * ```ts
- * excerptOf("x".repeat(1_000)).length; // 201
- * ```
  */
 export function excerptOf(text: string): string {
   return redactSecrets(text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);

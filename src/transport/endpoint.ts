@@ -5,12 +5,6 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
  * Where a listening app-server is: a WebSocket URL, a unix socket (WebSocket over the socket), or the local
  * codex daemon's control socket. `label` is how errors and traces name it: never a token, no user info, no
  * query string.
- *
- * @example
- * ```ts
- * const endpoint: Endpoint = parseEndpoint("unix:///run/codex/app-server.sock");
- * endpoint.kind; // "unix"
- * ```
  */
 export type Endpoint =
   | { readonly kind: "websocket"; readonly url: URL; readonly label: string }
@@ -24,11 +18,6 @@ const USAGE = 'Use "ws://HOST:PORT" (or wss://), "unix:///ABSOLUTE/PATH", or "da
  * or `"daemon"`. A value that is not one of these is refused without being quoted (it may hold a secret).
  *
  * @throws {InvalidInputError} for another scheme, a relative socket path, or a URL with user info.
- * @example
- * ```ts
- * parseEndpoint("ws://127.0.0.1:4500").label; // "ws://127.0.0.1:4500"
- * parseEndpoint("daemon").kind; // "daemon"
- * ```
  */
 export function parseEndpoint(value: string): Endpoint {
   if (typeof value !== "string" || value.trim() === "") {

@@ -1,10 +1,5 @@
 /**
  * `process.env` with `env` merged over it; a variable set to `undefined` is removed.
- *
- * @example
- * ```ts
- * spawn(command, args, { env: mergeEnv({ CODEX_HOME: "/var/tmp/home", OPENAI_API_KEY: undefined }) });
- * ```
  */
 export function mergeEnv(env: Readonly<Record<string, string | undefined>> | undefined): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...process.env };

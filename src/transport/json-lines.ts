@@ -18,13 +18,6 @@ const METHOD_HEAD = /^\s*\{\s*"method"\s*:\s*"([^"\\]{1,200})"/;
 /**
  * Reads JSONL: one JSON object per line. Lines that are not JSON, not objects, or over `maxLineBytes` become
  * diagnostics, and reading goes on. A last line without a newline is still accepted if it parses.
- *
- * @example
- * ```ts
- * const reader = new JsonLinesReader({ message: console.log, diagnostic: console.warn });
- * child.stdout.on("data", (chunk: Buffer) => reader.push(chunk));
- * child.stdout.on("end", () => reader.end());
- * ```
  */
 export class JsonLinesReader {
   readonly #handlers: JsonLinesHandlers;
@@ -113,13 +106,6 @@ export class JsonLinesReader {
 
 /**
  * Writes JSONL: one JSON object per line. Messages sent in the same tick go out in a single write.
- *
- * @example
- * ```ts
- * const writer = new JsonLinesWriter(child.stdin);
- * writer.write({ id: 1, method: "thread/list", params: {} });
- * writer.end();
- * ```
  */
 export class JsonLinesWriter {
   readonly #output: Writable;

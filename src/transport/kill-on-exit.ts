@@ -41,13 +41,6 @@ interface Registry {
  * wait ended (2.1–2.7 s later) and then not delivered at all; without one, the process died at once. It also
  * replaces `process.emit` and `process.reallyExit` for the whole process, which a library should not do to
  * save the ~20 lines below.
- *
- * @example
- * ```ts
- * const child = spawn(command, args, { detached: OWN_PROCESS_GROUP });
- * const release = killOnExit(child);
- * child.once("exit", release);
- * ```
  */
 export function killOnExit(target: Guarded, options: KillOnExitOptions = {}): () => void {
   return registry().add(target, options.signals ?? true);
@@ -55,11 +48,6 @@ export function killOnExit(target: Guarded, options: KillOnExitOptions = {}): ()
 
 /**
  * How many processes {@link killOnExit} is guarding now (for tests).
- *
- * @example
- * ```ts
- * assert.equal(guardedChildCount(), 0);
- * ```
  */
 export function guardedChildCount(): number {
   return registry().size;

@@ -22,17 +22,6 @@ const HEAD_BYTES = 256;
  * Cuts a byte stream into lines: correct across chunk splits, `\r\n`, and multi-byte UTF-8 characters split
  * between chunks (bytes are joined before decoding); skips blank lines; drops lines over `maxLineBytes`
  * without holding them in memory.
- *
- * @example
- * ```ts
- * const decoder = new LineDecoder(
- *   { line: (text) => console.log(text), oversized: (bytes) => console.warn(`dropped ${bytes} bytes`), partial: () => {} },
- *   { maxLineBytes: 1 << 20 },
- * );
- * decoder.push(Buffer.from('{"a":1}\r\n{"b":'));
- * decoder.push(Buffer.from("2}\n")); // logs {"a":1} then {"b":2}
- * decoder.end();
- * ```
  */
 export class LineDecoder {
   readonly maxLineBytes: number;

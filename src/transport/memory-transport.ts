@@ -129,10 +129,13 @@ export class MemoryTransport implements Transport {
  * @example
  * ```ts
  * const [clientSide, serverSide] = createMemoryTransportPair();
- * const client = new JsonRpcPeer(clientSide);
- * const server = new JsonRpcPeer(serverSide);
- * server.onRequest("thread/list", () => ({ data: [], nextCursor: null }));
- * console.log(await client.request("thread/list", {}));
+ * serverSide.listen({
+ *   message: (request) => serverSide.send({ id: request.id, result: { data: [], nextCursor: null } }),
+ *   diagnostic() {},
+ *   close() {},
+ * });
+ * clientSide.listen({ message: (answer) => console.log(answer), diagnostic() {}, close() {} });
+ * clientSide.send({ id: 1, method: "thread/list", params: {} }); // logs { id: 1, result: { data: [], nextCursor: null } }
  * ```
  */
 export function createMemoryTransportPair(): [MemoryTransport, MemoryTransport] {

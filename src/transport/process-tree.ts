@@ -6,12 +6,6 @@ export const OWN_PROCESS_GROUP = process.platform !== "win32";
 /**
  * Sends `signal` to a child started with `detached: OWN_PROCESS_GROUP` (or its pid) and to everything in its
  * process group (the commands codex runs, a wrapper's native binary); falls back to the child alone. Never throws.
- *
- * @example
- * ```ts
- * const child = spawn(command, args, { detached: OWN_PROCESS_GROUP });
- * signalProcessTree(child, "SIGTERM");
- * ```
  */
 export function signalProcessTree(child: ChildProcess | number, signal: NodeJS.Signals): void {
   const pid = typeof child === "number" ? child : child.pid;

@@ -38,10 +38,6 @@ const SECRET_KEYS = ["token", "tokenFile", "bearer"] as const;
  * Checks the shape of a `connect` object, never quoting a credential.
  *
  * @throws {InvalidInputError} naming the wrong field.
- * @example
- * ```ts
- * checkRemoteAppServer({ url: "ws://127.0.0.1:4500", token: "…", tokenFile: "/x" }); // throws: give one of …
- * ```
  */
 export function checkRemoteAppServer(remote: RemoteAppServer): void {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checked at run time too: callers may be plain JavaScript or pass what the types forbid
@@ -79,10 +75,6 @@ export function checkRemoteAppServer(remote: RemoteAppServer): void {
  * read now; a bearer token is signed now (so a redial gets a fresh one).
  *
  * @throws {InvalidInputError} when the token file cannot be read or is empty (its path is named, never its content).
- * @example
- * ```ts
- * authorizationFor({ url: "ws://127.0.0.1:4500", token: "s3cret" }); // "Bearer s3cret"
- * ```
  */
 export function authorizationFor(remote: RemoteAppServer): string | undefined {
   const token = capabilityTokenOf(remote);

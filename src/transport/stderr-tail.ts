@@ -1,12 +1,5 @@
 /**
  * The last `maxBytes` bytes written to a stream (a child's stderr), kept without growing.
- *
- * @example
- * ```ts
- * const tail = new StderrTail(64 * 1024);
- * child.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
- * child.on("exit", () => console.error(tail.text()));
- * ```
  */
 export class StderrTail {
   readonly maxBytes: number;

@@ -38,11 +38,6 @@ const STREAMS_AFTER_EXIT_MS = 1_000;
  * The longest `close()` of a {@link StdioTransport} started with `options` takes: `closeGraceMs` after ending
  * stdin, `killGraceMs` after SIGTERM, then at most a second for the streams after the exit. The one formula
  * the clients use to bound their own waits on a close.
- *
- * @example
- * ```ts
- * closeBudgetMs({}); // 5000
- * ```
  */
 export function closeBudgetMs(options: Pick<StdioTransportOptions, "closeGraceMs" | "killGraceMs">): number {
   return (options.closeGraceMs ?? DEFAULT_GRACE_MS) + (options.killGraceMs ?? DEFAULT_GRACE_MS) + STREAMS_AFTER_EXIT_MS;
@@ -69,15 +64,6 @@ type StdioState =
  * shell), in a process group of its own (POSIX), killed with this process if it is still running when Node
  * exits. `close()` ends stdin, waits `closeGraceMs`, sends SIGTERM, waits `killGraceMs`, sends SIGKILL. When it
  * exits on its own, the close info carries the exit code, the signal and the tail of its stderr.
- *
- * @example
- * ```ts
- * await using transport = await StdioTransport.start({
- *   configOverrides: ['model_provider="local"'],
- *   env: { CODEX_HOME: "/var/tmp/my-codex-home" },
- * });
- * const peer = new JsonRpcPeer(transport);
- * ```
  */
 export class StdioTransport implements Transport {
   /** The app-server's process id. */
@@ -101,10 +87,6 @@ export class StdioTransport implements Transport {
    *
    * @throws {BinaryNotFoundError} when the program does not exist or cannot be executed.
    * @throws {AppServerError} when it cannot be started for another reason.
-   * @example
-   * ```ts
-   * const transport = await StdioTransport.start({ codexBin: "/usr/local/bin/codex" });
-   * ```
    */
   static async start(options: StdioTransportOptions = {}): Promise<StdioTransport> {
     const argv = appServerArgv(options);

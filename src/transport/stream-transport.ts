@@ -32,8 +32,8 @@ type StreamState = { readonly name: "open" } | { readonly name: "closed"; readon
  * @example
  * ```ts
  * const socket = net.connect("/run/codex.sock");
- * await using transport = new StreamTransport({ input: socket, output: socket });
- * const peer = new JsonRpcPeer(transport);
+ * await using codex = new AsyncCodex({ transport: () => new StreamTransport({ input: socket, output: socket }) });
+ * await codex.start();
  * ```
  */
 export class StreamTransport implements Transport {

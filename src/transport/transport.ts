@@ -37,12 +37,14 @@ export interface TransportListener {
 }
 
 /**
- * A duplex of JSON-RPC messages to and from an app-server, whatever carries them (a child process's stdio
- * today; a WebSocket or a unix socket later). The layers above see only this interface.
+ * A duplex of JSON-RPC messages to and from an app-server, whatever carries them (a child process's stdio,
+ * a WebSocket, a unix socket, a pair of streams). The layers above see only this interface; what
+ * `AppServerConfig.transport` returns.
  *
  * @example
  * ```ts
- * const transport: Transport = await StdioTransport.start({ configOverrides: ["model=\"o3\""] });
+ * const socket = net.connect("/run/codex.sock");
+ * const transport: Transport = new StreamTransport({ input: socket, output: socket });
  * transport.listen({
  *   message: (message) => console.log("<-", message),
  *   diagnostic: (diagnostic) => console.warn(diagnostic.message),

@@ -68,9 +68,10 @@ const CLOSING: SocketState = { name: "closing" };
  *
  * @example
  * ```ts
- * await using transport = await WebSocketTransport.connect({ url: "ws://127.0.0.1:4500", tokenFile: "/run/codex/token" });
- * const peer = new JsonRpcPeer(transport);
- * console.log(await peer.request("initialize", { clientInfo: { name: "me", title: "Me", version: "1" } }));
+ * const codex = new AsyncCodex({
+ *   transport: () => WebSocketTransport.connect({ url: "ws://127.0.0.1:4500", tokenFile: "/run/codex/token" }),
+ * });
+ * await codex.start();
  * ```
  */
 export class WebSocketTransport implements Transport {

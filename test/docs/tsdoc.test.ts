@@ -141,3 +141,59 @@ describe("every public export has TSDoc with an @example", { timeout: 60_000 }, 
     assert.deepEqual(missing, [], `class members:\n  ${missing.join("\n  ")}`);
   });
 });
+
+/**
+ * The declarations the five entry points expose (resolved through re-exports), in one program: an `@example`
+ * elsewhere documents an internal as if it were API (and is never type-checked against a user's view).
+ */
+const allEntryPoints = [...ENTRY_POINTS, ...PROTOCOL_ENTRY_POINTS];
+const allProgram = ts.createProgram(allEntryPoints, program.getCompilerOptions());
+const allChecker = allProgram.getTypeChecker();
+const exposed = new Set<ts.Node>();
+for (const entry of allEntryPoints) {
+  const module = allChecker.getSymbolAtLocation(allProgram.getSourceFile(entry)!);
+  assert.ok(module, `${entry} is a module`);
+  for (const alias of allChecker.getExportsOfModule(module)) {
+    const symbol = alias.flags & ts.SymbolFlags.Alias ? allChecker.getAliasedSymbol(alias) : alias;
+    for (const declaration of symbol.declarations ?? []) {
+      exposed.add(ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration);
+    }
+  }
+}
+
+/** Where an `@example` documents what no entry point exposes: a declaration, or a member of one or `@internal`. */
+function examplesOnInternals(): string[] {
+  const found: string[] = [];
+  const src = fileURLToPath(new URL("../../src/", import.meta.url));
+  for (const source of allProgram.getSourceFiles()) {
+    if (!source.fileName.startsWith(src) || /\/generated[^/]*\.ts$/.test(source.fileName)) continue;
+    const visit = (node: ts.Node, parentExposed: boolean): void => {
+      const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
+      const tags = docs.flatMap((doc) => [...(doc.tags ?? [])]);
+      const internal = tags.some((tag) => tag.tagName.text === "internal");
+      const member = ts.isClassElement(node) || ts.isTypeElement(node);
+      const isExposed = (member ? parentExposed : exposed.has(node)) && !internal;
+      const moduleDoc = tags.some((tag) => tag.tagName.text === "module");
+      if (!isExposed && !moduleDoc && tags.some((tag) => tag.tagName.text === "example")) {
+        const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+        found.push(`${source.fileName.slice(src.length)}:${line}`);
+      }
+      if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isTypeLiteralNode(node)) {
+        node.forEachChild((child) => visit(child, isExposed));
+      }
+    };
+    for (const statement of source.statements) visit(statement, false);
+  }
+  return found;
+}
+
+describe("an @example is only on what an entry point exposes", { timeout: 60_000 }, () => {
+  it("the entry points expose declarations (the check below is not vacuous)", () => {
+    assert.ok(exposed.size > 200, `only ${exposed.size} exposed declarations found`);
+  });
+
+  it("no internal declaration, internal member or member of an internal class carries an @example", () => {
+    const found = examplesOnInternals();
+    assert.deepEqual(found, [], `@example on internals (remove it, or export the thing on purpose):\n  ${found.join("\n  ")}`);
+  });
+});

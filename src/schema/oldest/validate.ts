@@ -15,11 +15,6 @@ const requestParams = new LazyValidators("server request method", entries(server
 /**
  * Checks a server notification's params against the oldest supported codex's schema: a message that fails
  * the pinned (newest) schema but passes this one has the shape an older server sends, and is accepted.
- *
- * @example
- * ```ts
- * if (!checkServerNotification(method, params).ok && checkOldestServerNotification(method, params).ok) accept();
- * ```
  */
 export function checkOldestServerNotification(method: string, params: unknown): CheckResult {
   return notificationParams.check(method, params);
@@ -28,11 +23,6 @@ export function checkOldestServerNotification(method: string, params: unknown): 
 /**
  * Checks a server request's params against the oldest supported codex's schema (see
  * {@link checkOldestServerNotification}).
- *
- * @example
- * ```ts
- * checkOldestServerRequest("item/commandExecution/requestApproval", params); // { ok: true }
- * ```
  */
 export function checkOldestServerRequest(method: string, params: unknown): CheckResult {
   return requestParams.check(method, params);
