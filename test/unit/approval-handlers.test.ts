@@ -24,7 +24,7 @@ function commandRequest(command: string): ServerRequest {
 
 test("the fail-closed answer of every server request fits its result schema and approves nothing", () => {
   const methods = Object.keys(serverRequests) as ServerRequestMethod[];
-  assert.equal(methods.length, 10);
+  assert.ok(methods.length > 0, "the protocol has server requests");
   for (const method of methods) {
     let answer: unknown;
     try {
