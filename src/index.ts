@@ -38,6 +38,10 @@ export {
   type InputItem,
 } from "./client/input.js";
 export { AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle, type LoginWaitOptions } from "./client/login.js";
+export { AsyncGoalHandle } from "./client/goal.js";
+export { MAX_GOAL_OBJECTIVE_LENGTH, type GoalOptions } from "./client/goal-objective.js";
+export type { GoalRunPhase } from "./client/goal-run.js";
+export type { GoalRunResult } from "./client/goal-run-result.js";
 export type { AppServerMetadata, ServerInfo } from "./client/metadata.js";
 export type {
   ApprovalModeOption,

@@ -196,6 +196,15 @@ export const exampleScripts = {
   "22-login-and-account": {
     config: { model_providers: { fake: { requires_openai_auth: true } } },
   },
+  "23-goals": {
+    replies: [
+      textReply("Step 1: collected the changes since 1.1.", { usage: { inputTokens: 120, outputTokens: 12 } }),
+      textReply("Step 2: grouped them into features and fixes.", { usage: { inputTokens: 150, outputTokens: 15 } }),
+      { kind: "stream", output: [{ type: "function_call", name: "update_goal", arguments: { status: "complete" } }] },
+      textReply("Release notes drafted: 3 features, 5 fixes.", { usage: { inputTokens: 180, outputTokens: 18 } }),
+    ],
+    fallback: textReply("Still polishing.", { usage: { inputTokens: 10, outputTokens: 2 } }),
+  },
 } satisfies Record<string, ExampleScript>;
 
 /** The examples that have a scripted model. */

@@ -53,7 +53,7 @@ import {
   startLogin,
   type LoginSession,
 } from "./login.js";
-import type { Session } from "./session.js";
+import type { ConnectionGone, Session } from "./session.js";
 import { threadParams } from "./settings.js";
 import { startTurn, type TurnStartContext } from "./turn-start.js";
 
@@ -90,6 +90,8 @@ export class AsyncCodex implements AsyncDisposable {
   readonly #lifecycle: ActorRefFrom<ClientLifecycleMachine>;
   readonly #router: NotificationRouter;
   readonly #session: Session;
+  /** The session's synchronous notification listeners (goal runs): every notification, in order. */
+  readonly #notificationListeners = new Set<(notification: Notification) => void>();
   readonly #serverRequests: ServerRequestRouter;
   readonly #threads: ResumableThreads;
   readonly #observer: ClientObserver;
@@ -194,6 +196,16 @@ export class AsyncCodex implements AsyncDisposable {
       request: (method, params, options) => this.request(method, params, options),
       startTurn: (params, options) => startTurn(turnStart, params, options),
       serverRequests: this.#serverRequests,
+      maxBufferedNotifications: this.#maxBufferedNotifications,
+      runsTurnOn: (threadId) => this.#router.hasTurnOn(threadId),
+      requestBound: async (method, params, options) => {
+        const [answer, connection] = await this.#request(method, params, options);
+        return { answer, gone: this.#gone(connection) };
+      },
+      onNotification: (listener) => {
+        this.#notificationListeners.add(listener);
+        return () => void this.#notificationListeners.delete(listener);
+      },
     };
   }
 
@@ -574,16 +586,13 @@ export class AsyncCodex implements AsyncDisposable {
   #loginSession(): LoginSession {
     return {
       request: (method, params, options) => this.request(method, params, options),
-      start: async (params, options) => {
-        const [answer, connection] = await this.#request("account/login/start", params, options);
-        return { answer, gone: this.#gone(connection) };
-      },
+      start: (params, options) => this.#session.requestBound("account/login/start", params, options),
       onLoginCompleted: (listener) => this.#events.on("account/login/completed", ({ data }) => listener(data)),
     };
   }
 
   /** Settles once `connection` has ended: closed by `close()`, or lost (whether or not a restart follows). */
-  async #gone(connection: Connection): Promise<{ closedByClient: boolean; error: TransportClosedError }> {
+  async #gone(connection: Connection): Promise<ConnectionGone> {
     const info = await connection.peer.closed;
     const snapshot = this.#lifecycle.getSnapshot();
     const closedByClient = snapshot.matches("closing") || snapshot.matches("closed");
@@ -728,6 +737,7 @@ export class AsyncCodex implements AsyncDisposable {
     this.#checks.check(notification);
     if (notification.method === "serverRequest/resolved") this.#serverRequests.resolved(notification.params.requestId);
     this.#router.route(notification);
+    for (const listener of this.#notificationListeners) listener(notification);
     if (!this.#events.has()) return;
     this.#events.emit("notification", notification);
     this.#events.emit(notification.method, notification.params);

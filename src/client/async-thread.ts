@@ -2,6 +2,9 @@ import type { RequestOptions } from "../rpc/peer.js";
 import { TurnFailedError } from "../errors/turn-failed-error.js";
 import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameResponse } from "../schema/index.js";
 import { AsyncTurnHandle } from "./async-turn-handle.js";
+import { startGoal, type AsyncGoalHandle } from "./goal.js";
+import type { GoalOptions } from "./goal-objective.js";
+import type { GoalRunResult } from "./goal-run-result.js";
 import { toUserInputs, type Input } from "./input.js";
 import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "./options.js";
 import { runResultOf, type RunResult } from "./run-result.js";
@@ -83,6 +86,40 @@ export class AsyncThread {
     const turn = await handle.run({ signal: requestOptions?.signal });
     if (turn.status === "failed") throw new TurnFailedError({ threadId: this.id, turn });
     return runResultOf(turn, handle.usage);
+  }
+
+  /**
+   * Starts a goal on this thread (`thread/goal/set`, active): the server then runs turns by itself until the goal
+   * is complete, paused, blocked or out of budget or usage. The objective is checked first (not blank, at most
+   * 4,000 characters), and the thread must be idle; an earlier goal of the thread is cleared. Goals need no
+   * feature flag (codex's `goals` feature is on by default).
+   *
+   * @throws {InvalidInputError} for a bad objective or `tokenBudget`, or a thread that is running a turn.
+   * @example
+   * ```ts
+   * const goal = await thread.startGoal("Make the test suite pass", { tokenBudget: 200_000 });
+   * const result = await goal.run();
+   * ```
+   */
+  startGoal(objective: string, options: GoalOptions = {}, requestOptions?: RequestOptions): Promise<AsyncGoalHandle> {
+    return startGoal(this.#session, this.id, objective, options, requestOptions);
+  }
+
+  /**
+   * Runs a goal to its end (`startGoal`, then the handle's `run()`) and returns its turns as one logical run,
+   * usage summed.
+   *
+   * @throws {GoalNotCompletedError} when the goal ends `blocked`, `usageLimited` or `budgetLimited`;
+   * {@link InvalidInputError} as for `startGoal`.
+   * @example
+   * ```ts
+   * const { finalResponse, turnIds, usage } = await thread.runGoal("Write CHANGELOG.md for 1.2");
+   * console.log(turnIds.length, usage?.last.totalTokens, finalResponse);
+   * ```
+   */
+  async runGoal(objective: string, options: GoalOptions = {}, requestOptions?: RequestOptions): Promise<GoalRunResult> {
+    const goal = await this.startGoal(objective, options, requestOptions);
+    return goal.run({ signal: requestOptions?.signal });
   }
 
   /**

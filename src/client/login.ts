@@ -1,7 +1,6 @@
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { LoginFailedError } from "../errors/login-failed-error.js";
 import { ProtocolError } from "../errors/protocol-error.js";
-import type { TransportClosedError } from "../errors/transport-closed-error.js";
 import type { RequestOptions } from "../rpc/peer.js";
 import type {
   AccountLoginCompletedNotification,
@@ -13,16 +12,13 @@ import type {
   LoginAccountResponse,
 } from "../schema/index.js";
 import { abortable } from "./abortable.js";
+import type { ConnectionGone } from "./session.js";
 
 /**
- * How the app-server that answered a login start went away: closed by the client (`close()`), or lost (it died,
- * the socket dropped; with the `restart` option a new app-server may already be up, but the login was the old
- * one's: its callback listener went with it).
+ * How the app-server that answered a login start went away (its callback listener went with it, even when the
+ * `restart` option brought up a new one).
  */
-export interface LoginServerGone {
-  readonly closedByClient: boolean;
-  readonly error: TransportClosedError;
-}
+export type LoginServerGone = ConnectionGone;
 
 /** What a login needs from its client: typed requests, the start bound to its app-server, the completions. */
 export interface LoginSession {

@@ -113,6 +113,13 @@ export class NotificationRouter {
     if (held.dropped > 0) turn.queue.dropped += held.dropped;
   }
 
+  /** Whether a turn of this client runs on the thread, or a `turn/start` on it waits for its answer. */
+  hasTurnOn(threadId: string): boolean {
+    if (this.#starting.has(threadId)) return true;
+    for (const turn of this.#turns.values()) if (turn.actor.getSnapshot().context.threadId === threadId) return true;
+    return false;
+  }
+
   /** The registered turn with this id. */
   get(turnId: string): LiveTurn | undefined {
     return this.#turns.get(turnId);

@@ -30,6 +30,10 @@ const INVALID_REQUEST_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
     /^thread not (found|loaded)/,
     "Check the thread id; a thread from another app-server process must be resumed (thread/resume) before use.",
   ],
+  [
+    /^goals feature is disabled/,
+    'Goals are on by default (codex\'s "goals" feature); this app-server\'s config turns them off (features.goals = false): remove that, or start the client with configOverrides: ["features.goals=true"].',
+  ],
   [/^no active turn/, "The turn has already ended, so there is nothing to act on; start a new turn instead."],
   [
     /^expected active turn id/,

@@ -17,6 +17,7 @@ export {
 export { BinaryNotFoundError } from "./binary-not-found-error.js";
 export { BufferLimitError } from "./buffer-limit-error.js";
 export { ConnectError, type ConnectFailure } from "./connect-error.js";
+export { GoalNotCompletedError } from "./goal-not-completed-error.js";
 export { InvalidInputError } from "./invalid-input-error.js";
 export { isRetryableError } from "./is-retryable-error.js";
 export { LoginFailedError, type LoginFailure } from "./login-failed-error.js";

@@ -330,6 +330,18 @@ const EXAMPLES: readonly ExampleCase[] = [
       assert.ok(!stdout.includes("sk-example-not-a-real-key"), "the key is never printed");
     },
   },
+  {
+    file: "examples/23-goals.ts",
+    check: ({ stdout }) => {
+      assert.equal(stdout.match(/^turn started: \S+$/gm)?.length, 3, "the first turn and two continuations");
+      assert.match(stdout, /^goal: complete$/m);
+      assert.match(stdout, /^turns: 3, status: completed, goal: complete$/m);
+      const summed = /^tokens \(summed over the turns\): (\d+)$/m.exec(stdout);
+      assert.ok(summed !== null && Number(summed[1]) > 0, "the summed usage is printed");
+      assert.match(stdout, /^answer: Release notes drafted: 3 features, 5 fixes\.$/m);
+      assert.match(stdout, /^budget: GoalNotCompletedError \(budgetLimited\)$/m);
+    },
+  },
 ];
 
 describe("every example runs offline and prints what it promises", { concurrency: 2 }, () => {

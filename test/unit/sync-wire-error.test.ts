@@ -21,6 +21,7 @@ import {
   TurnLostError,
   TurnNotRunningError,
   LoginFailedError,
+  GoalNotCompletedError,
 } from "../../src/errors/index.js";
 import type { Turn } from "../../src/schema/index.js";
 import { fromWire, toWire } from "../../src/sync/wire-error.js";
@@ -100,6 +101,20 @@ const SAMPLES: ReadonlyArray<Error> = [
     loginId: "login-2",
     reason: "lost",
     cause: TransportClosedError.from({ reason: "exited", exitCode: null, signal: "SIGKILL", stderrTail: "" }),
+  }),
+  new GoalNotCompletedError({
+    threadId: "thread-3",
+    goal: {
+      threadId: "thread-3",
+      objective: "ship it",
+      status: "budgetLimited",
+      tokenBudget: 30,
+      tokensUsed: 44,
+      timeUsedSeconds: 2,
+      createdAt: 1,
+      updatedAt: 2,
+    },
+    turnIds: ["turn-a", "turn-b"],
   }),
 ];
 
