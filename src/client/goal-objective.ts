@@ -30,10 +30,6 @@ export interface GoalOptions {
  * objective trimmed.
  *
  * @throws {InvalidInputError} saying what is wrong and what to do.
- * @example
- * ```ts
- * checkGoal("  Ship it  ", {}); // "Ship it"
- * ```
  */
 export function checkGoal(objective: unknown, options: GoalOptions): string {
   if (typeof objective !== "string")

@@ -33,10 +33,6 @@ const NOT_COMPLETED: ReadonlySet<ThreadGoal["status"]> = new Set(["blocked", "us
  *
  * @throws {GoalNotCompletedError} when the goal ended `blocked`, `usageLimited` or `budgetLimited`;
  * {@link TurnFailedError} when its last turn failed.
- * @example
- * ```ts
- * const result = goalRunResultOf(run, false);
- * ```
  */
 export function goalRunResultOf(run: GoalRun, paused: boolean): GoalRunResult {
   const { turns, goal, threadId } = run;

@@ -33,12 +33,6 @@ const STOPPED: ReadonlySet<ThreadGoalStatus> = new Set([
  * The state of one goal run, fed with the notifications of its thread in order: the server's turns (the first
  * and every automatic continuation), their items and usage, the goal's updates. Pure: no I/O. Internal.
  *
- * @example
- * ```ts
- * const run = new GoalRun(threadId);
- * run.observe(notification);
- * if (run.phase === "ended") console.log(run.turns.length);
- * ```
  */
 export class GoalRun {
   readonly threadId: string;

@@ -228,10 +228,6 @@ export class AsyncGoalHandle {
  * clears the thread's earlier goal, and sets the new one active, listening from before it is set.
  *
  * @throws {InvalidInputError} for a bad objective or budget, or a thread that is not idle.
- * @example
- * ```ts
- * const goal = await startGoal(session, thread.id, "Write the changelog", {});
- * ```
  */
 export async function startGoal(
   session: Session,
