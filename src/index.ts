@@ -107,6 +107,7 @@ export {
   ChatgptLoginHandle,
   Codex,
   DeviceCodeLoginHandle,
+  GoalHandle,
   Thread,
   TurnHandle,
   type CodexConfig,

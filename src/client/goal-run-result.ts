@@ -8,7 +8,7 @@ import { finalResponseOf, type RunResult } from "./run-result.js";
  * What a goal run gives (`goal.run()`, `thread.runGoal()`): a {@link RunResult} over all its turns — the first
  * and every automatic continuation — as one logical run: `id` and `startedAt` of the first turn, `completedAt` of
  * the last, `durationMs` the turns' summed time (not the gaps between them), `items` of every turn in order,
- * `usage.last` summed over the turns (`usage.total` is the thread's running total); plus the turns' own ids and
+ * `usage.last` summed over the turns, every model request of each (`usage.total` is the thread's running total); plus the turns' own ids and
  * the goal as the server last reported it. A goal paused or cleared before its first turn gives `id: ""`, no
  * items and `turnIds: []`.
  *

@@ -43,7 +43,8 @@ export class GoalRun {
   readonly turns: Turn[] = [];
   readonly items: ThreadItem[] = [];
   #current: string | null = null;
-  readonly #usage = new Map<string, ThreadTokenUsage>();
+  /** The run's usage reports, one per model request (a turn may make several). */
+  readonly #usage: ThreadTokenUsage[] = [];
 
   constructor(threadId: string) {
     this.threadId = threadId;
@@ -73,7 +74,7 @@ export class GoalRun {
         this.items.push(notification.params.item);
         break;
       case "thread/tokenUsage/updated":
-        this.#usage.set(notification.params.turnId, notification.params.tokenUsage);
+        this.#usage.push(notification.params.tokenUsage);
         break;
       case "thread/goal/updated":
         this.goal = notification.params.goal;
@@ -91,12 +92,14 @@ export class GoalRun {
     return true;
   }
 
-  /** The usage of the whole run: `last` sums each turn's own usage, `total` is the thread's latest total. */
+  /**
+   * The usage of the whole run: `last` sums every report's `last` (the server reports each model request once,
+   * so this is every turn's usage, all requests of each), `total` is the thread's latest total.
+   */
   usage(): ThreadTokenUsage | null {
-    const reports = [...this.#usage.values()];
-    const latest = reports.at(-1);
+    const latest = this.#usage.at(-1);
     if (latest === undefined) return null;
-    return { ...latest, last: reports.map((report) => report.last).reduce(addUsage) };
+    return { ...latest, last: this.#usage.map((report) => report.last).reduce(addUsage) };
   }
 }
 

@@ -1,6 +1,7 @@
 import { AsyncCodex } from "../client/async-codex.js";
 import type { AsyncThread } from "../client/async-thread.js";
 import type { AsyncTurnHandle } from "../client/async-turn-handle.js";
+import type { AsyncGoalHandle } from "../client/goal.js";
 import type { AsyncChatgptLoginHandle, AsyncDeviceCodeLoginHandle } from "../client/login.js";
 import { AppServerError } from "../errors/app-server-error.js";
 import { connectTransport } from "../transport/connect.js";
@@ -20,6 +21,11 @@ interface HostedTurn {
   stream: StreamBatches | null;
 }
 
+interface HostedGoal {
+  readonly handle: AsyncGoalHandle;
+  stream: StreamBatches | null;
+}
+
 /**
  * Worker side: one sync client's `AsyncCodex`, with the threads and turn handles the caller addresses by id,
  * the relay of its server requests, and the news (diagnostics, exited processes) for the caller's next call.
@@ -31,6 +37,9 @@ export class ClientHost {
   readonly #threads = new Map<string, AsyncThread>();
   readonly #logins = new Map<string, AsyncChatgptLoginHandle | AsyncDeviceCodeLoginHandle>();
   readonly #turns = new Map<string, HostedTurn>();
+  /** Goal handles by key (`goal:<n>`: a thread may run several goals one after the other). */
+  readonly #goals = new Map<string, HostedGoal>();
+  #goalCount = 0;
   #diagnostics: WireDiagnostic[] = [];
   #exitedPids: number[] = [];
   #startedPids: number[] = [];
@@ -111,11 +120,28 @@ export class ClientHost {
     return turn;
   }
 
-  /** The caller dropped these turns' handles: stop reading their streams and forget them. */
+  /** Keeps a goal handle the caller will address by the key returned. */
+  holdGoal(handle: AsyncGoalHandle): string {
+    const key = `goal:${++this.#goalCount}`;
+    this.#goals.set(key, { handle, stream: null });
+    return key;
+  }
+
+  /** The goal handle with that key. */
+  goal(key: string): HostedGoal {
+    const goal = this.#goals.get(key);
+    if (goal === undefined)
+      throw new AppServerError(`goal ${key} is not known to this sync client (its handle was released).`);
+    return goal;
+  }
+
+  /** The caller dropped these turns' (or goals') handles: stop reading their streams and forget them. */
   releaseTurns(turnIds: readonly string[]): void {
     for (const turnId of turnIds) {
       this.#turns.get(turnId)?.stream?.close();
       this.#turns.delete(turnId);
+      this.#goals.get(turnId)?.stream?.close();
+      this.#goals.delete(turnId);
     }
   }
 
@@ -145,7 +171,7 @@ export class ClientHost {
       await this.codex.close();
     } finally {
       this.relay.clear();
-      this.releaseTurns([...this.#turns.keys()]);
+      this.releaseTurns([...this.#turns.keys(), ...this.#goals.keys()]);
       this.#threads.clear();
       this.#logins.clear();
     }

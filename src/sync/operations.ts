@@ -1,3 +1,5 @@
+import type { GoalOptions } from "../client/goal-objective.js";
+import type { GoalRunResult } from "../client/goal-run-result.js";
 import type { AppServerMetadata } from "../client/metadata.js";
 import type {
   ModelsOptions,
@@ -138,6 +140,48 @@ export const operations = {
     host.thread(threadId).setName(name, requestOptions),
   compact: (host: ClientHost, threadId: string, options?: ThreadCompactOptions, requestOptions?: SyncRequestOptions) =>
     host.thread(threadId).compact(options, requestOptions),
+
+  startGoal: async (
+    host: ClientHost,
+    threadId: string,
+    objective: string,
+    options?: GoalOptions,
+    requestOptions?: SyncRequestOptions,
+  ) => {
+    const handle = await host.thread(threadId).startGoal(objective, options, requestOptions);
+    return { key: host.holdGoal(handle), objective: handle.objective };
+  },
+  runGoal: (
+    host: ClientHost,
+    threadId: string,
+    objective: string,
+    options?: GoalOptions,
+    requestOptions?: SyncRequestOptions,
+    wait?: SyncTurnWaitOptions,
+  ): Promise<GoalRunResult> =>
+    host.thread(threadId).runGoal(objective, options, { ...requestOptions, ...signalOf(wait) }),
+  goalState: async (host: ClientHost, key: string) => {
+    const { handle } = host.goal(key);
+    return { phase: handle.phase, goal: handle.goal, droppedDeltas: handle.droppedDeltas };
+  },
+  goalRun: (host: ClientHost, key: string, wait?: SyncTurnWaitOptions) => host.goal(key).handle.run(signalOf(wait)),
+  goalSteer: (host: ClientHost, key: string, input: UserInput[], options?: SyncRequestOptions) =>
+    host.goal(key).handle.steer(input as never, options),
+  goalInterrupt: (host: ClientHost, key: string, options?: SyncRequestOptions) =>
+    host.goal(key).handle.interrupt(options),
+  goalClear: (host: ClientHost, key: string, options?: SyncRequestOptions) => host.goal(key).handle.clear(options),
+  goalStreamOpen: async (host: ClientHost, key: string, options?: SyncTurnWaitOptions) => {
+    const goal = host.goal(key);
+    goal.stream = new StreamBatches(goal.handle.stream(signalOf(options)));
+  },
+  goalStreamTake: (host: ClientHost, key: string): Promise<NotificationBatch> => {
+    const stream = host.goal(key).stream;
+    if (stream === null) throw new Error(`the stream of ${key} is not open`);
+    return stream.take();
+  },
+  goalStreamClose: async (host: ClientHost, key: string) => {
+    host.goal(key).stream?.close();
+  },
 
   steer: (host: ClientHost, turnId: string, input: UserInput[], options?: SyncRequestOptions) =>
     host.turn(turnId).handle.steer(input as never, options),

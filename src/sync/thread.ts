@@ -1,3 +1,5 @@
+import { checkGoal, type GoalOptions } from "../client/goal-objective.js";
+import type { GoalRunResult } from "../client/goal-run-result.js";
 import { toUserInputs, type Input } from "../client/input.js";
 import type { ThreadCompactOptions, ThreadReadOptions, TurnOptions } from "../client/options.js";
 import type { RunResult } from "../client/run-result.js";
@@ -6,6 +8,7 @@ import { turnParams } from "../client/settings.js";
 import type { ThreadCompactStartResponse, ThreadReadResponse, ThreadSetNameResponse } from "../schema/index.js";
 import type { ClientLink } from "./client-link.js";
 import type { SyncRequestOptions } from "./operations.js";
+import { GoalHandle } from "./goal-handle.js";
 import { TurnHandle } from "./turn-handle.js";
 
 /**
@@ -84,6 +87,49 @@ export class Thread {
     const params = turnParams(options);
     const wire = toUserInputs(input);
     return this.#link.invoke("run", [this.id, wire, params, requestOptions, this.#link.turnWait()], "untilDone");
+  }
+
+  /**
+   * Starts a goal on this thread (`thread/goal/set`, active), as `AsyncThread.startGoal`: the server then runs
+   * turns by itself until the goal is complete, paused, blocked or out of budget or usage. The objective is checked
+   * first (not blank, at most 4,000 characters) and the thread must be idle. Goals need no feature flag.
+   *
+   * @throws {InvalidInputError} for a bad objective or `tokenBudget`, or a thread that is running a turn.
+   * @example
+   * ```ts
+   * const goal = thread.startGoal("Make the test suite pass", { tokenBudget: 200_000 });
+   * const result = goal.run();
+   * ```
+   */
+  startGoal(objective: string, options: GoalOptions = {}, requestOptions?: SyncRequestOptions): GoalHandle {
+    checkGoal(objective, options);
+    const { key, objective: sent } = this.#link.invoke(
+      "startGoal",
+      [this.id, objective, options, requestOptions],
+      this.#link.requestBudget(requestOptions),
+    );
+    return new GoalHandle(this.#link, this.id, key, sent);
+  }
+
+  /**
+   * Runs a goal to its end and returns its turns as one logical run, usage summed. Blocks for as long as the goal
+   * runs, at most the client's `turnTimeoutMs` (then a `TimeoutError`).
+   *
+   * @throws {GoalNotCompletedError} when the goal ends `blocked`, `usageLimited` or `budgetLimited`;
+   * {@link InvalidInputError} as for `startGoal`.
+   * @example
+   * ```ts
+   * const { finalResponse, turnIds, usage } = thread.runGoal("Write CHANGELOG.md for 1.2");
+   * console.log(turnIds.length, usage?.last.totalTokens, finalResponse);
+   * ```
+   */
+  runGoal(objective: string, options: GoalOptions = {}, requestOptions?: SyncRequestOptions): GoalRunResult {
+    checkGoal(objective, options);
+    return this.#link.invoke(
+      "runGoal",
+      [this.id, objective, options, requestOptions, this.#link.turnWait()],
+      "untilDone",
+    );
   }
 
   /**

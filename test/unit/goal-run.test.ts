@@ -63,7 +63,7 @@ test("a run's turns become one result: usage summed, durations summed, first id,
   const run = new GoalRun(threadId);
   for (const n of [updated("active"), started("a"), usage("a", 10, 10), completed("a", 5)]) run.observe(n);
   assert.equal(run.phase, "between");
-  for (const n of [started("b"), usage("b", 20, 30), usage("b", 25, 35), updated("complete")]) run.observe(n);
+  for (const n of [started("b"), usage("b", 20, 30), usage("b", 25, 55), updated("complete")]) run.observe(n);
   assert.equal(run.phase, "turn", "the goal is complete, but its turn still runs");
   run.observe(completed("b", 7));
   assert.equal(run.phase, "ended");
@@ -71,8 +71,8 @@ test("a run's turns become one result: usage summed, durations summed, first id,
   const result = goalRunResultOf(run, false);
   assert.deepEqual(result.turnIds, ["a", "b"]);
   assert.equal(result.id, "a");
-  assert.equal(result.usage?.last.totalTokens, 35, "each turn's last report, summed");
-  assert.equal(result.usage?.total.totalTokens, 35);
+  assert.equal(result.usage?.last.totalTokens, 55, "every report (one per model request), summed");
+  assert.equal(result.usage?.total.totalTokens, 55);
   assert.equal(result.durationMs, 12);
 });
 
