@@ -1,16 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { waitFor } from "xstate";
 import {
   AsyncCodex,
   GoalNotCompletedError,
   InvalidInputError,
   InvalidRequestError,
   TransportClosedError,
+  TurnNotRunningError,
   type Notification,
 } from "../../src/index.js";
 import {
   createOfflineEnvironment,
   httpErrorReply,
+  inputTexts,
   textReply,
   type OfflineEnvironment,
   type StreamReply,
@@ -138,6 +141,75 @@ describe("goals on the real app-server", { timeout: 120_000 }, () => {
       [...result.turnIds, plain.id],
       "no continuation turn started after the pause",
     );
+  });
+
+  it("steer() adds input to the goal's running turn; between turns and after the end it is a TurnNotRunningError", async () => {
+    offline.provider.enqueue(
+      textReply("Working on the first step.", { deltas: 20, deltaDelayMs: 50 }),
+      updateGoal("complete"),
+      textReply("Done, keeping the API as it is."),
+    );
+    const thread = await codex.threadStart();
+    const goal = await thread.startGoal("Refactor the parser.");
+    for await (const notification of goal.stream()) {
+      if (notification.method === "item/agentMessage/delta") break;
+    }
+    assert.equal(goal.phase, "turn");
+    await goal.steer("Keep the public API unchanged.");
+    const result = await goal.run();
+    assert.equal(result.goal?.status, "complete");
+    const steered = offline.provider.responsesRequests.some((request) =>
+      inputTexts(request).includes("Keep the public API unchanged."),
+    );
+    assert.ok(steered, "a later model request of the goal carries the steered input");
+    await assert.rejects(goal.steer("Too late."), TurnNotRunningError);
+  });
+
+  it("clear() stops the goal: the run ends with its running turn, and no turn follows", async () => {
+    offline.provider.setFallback(textReply("Working slowly on it.", { deltas: 20, deltaDelayMs: 50 }));
+    const thread = await codex.threadStart();
+    const goal = await thread.startGoal("Work slowly for a long time.");
+    for await (const notification of goal.stream()) {
+      if (notification.method === "item/agentMessage/delta") break;
+    }
+    await goal.clear();
+    const result = await goal.run();
+    assert.equal(result.status, "completed", "the running turn ran to its end");
+    assert.equal(result.turnIds.length, 1);
+    offline.provider.setFallback(textReply("Plain turn."));
+    const plain = await thread.run("A plain turn after the clear.");
+    const { thread: stored } = await thread.read({ includeTurns: true });
+    assert.deepEqual(
+      stored.turns.map((turn) => turn.id),
+      [...result.turnIds, plain.id],
+      "no continuation turn started after the clear",
+    );
+  });
+
+  it("an app-server killed under a goal rejects run() with TransportClosedError, also when the restart option brings up a new one", async () => {
+    const { codex: restarting } = offlineClient(offline, {
+      restart: { maxRestarts: 2, backoff: { initialMs: 50, maxMs: 200, jitter: 0 } },
+    });
+    offline.provider.setFallback(textReply("Working slowly on it.", { deltas: 20, deltaDelayMs: 50 }));
+    try {
+      const thread = await restarting.threadStart();
+      const goal = await thread.startGoal("Work until the app-server dies.");
+      const running = goal.run();
+      running.catch(() => undefined);
+      for await (const notification of goal.stream()) {
+        if (notification.method === "item/agentMessage/delta") break;
+      }
+      assert.ok(restarting.pid !== null);
+      process.kill(-restarting.pid, "SIGKILL");
+      await assert.rejects(running, (error: unknown) => {
+        assert.ok(error instanceof TransportClosedError, String(error));
+        assert.notEqual(error.reason, "closed", "lost, not closed by the client");
+        return true;
+      });
+      await waitFor(restarting.lifecycle, (state) => state.matches("ready") && state.context.restarts >= 1);
+    } finally {
+      await restarting.close();
+    }
   });
 
   it("the objective and budget are checked before anything is sent; 4,000 characters is the server's limit", async () => {
