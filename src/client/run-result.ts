@@ -26,7 +26,11 @@ export interface RunResult {
   readonly finalResponse: string | null;
   /** The turn's items, in order. */
   readonly items: readonly ThreadItem[];
-  /** `last` (this turn) and `total` (the thread so far), from `thread/tokenUsage/updated`; `null` if none came. */
+  /**
+   * From `thread/tokenUsage/updated`: `last` is the turn's last model request (a turn that calls tools makes
+   * several, and the server reports each one; a goal run sums them all), `total` the thread so far; `null` if none
+   * came.
+   */
   readonly usage: ThreadTokenUsage | null;
 }
 
