@@ -67,7 +67,7 @@ async function measure(turnsAtOnce: number): Promise<ConcurrentCase> {
   const samples: Sample[] = [];
   let roundCount = 0;
   let notifications = 0;
-  let liveHeapPerRunningTurnKiB = Number.NaN;
+  let liveHeapPerRunningTurnKiB: number;
   try {
     const threads: AsyncThread[] = [];
     for (let index = 0; index < turnsAtOnce; index++) threads.push(await codex.threadStart());

@@ -44,7 +44,7 @@ const offline = await createOfflineEnvironment({ fallback: textReply("abc ".repe
 const outDir = mkdtempSync("/var/tmp/codex-first-start-");
 const runs = new Map<string, WorkerResult[]>(contenders.map((contender) => [contender.key, []]));
 const loadPerRound: number[] = [];
-let leftOver: number[] = [];
+let leftOver: number[];
 try {
   for (let round = 0; round < ROUNDS; round++) {
     loadPerRound.push(Math.round(loadavg()[0]! * 100) / 100);

@@ -70,7 +70,7 @@ async function measure(wire: Wire, consumer: Consumer): Promise<HotPathCase> {
   const samples: Sample[] = [];
   let turns = 0;
   let notifications = 0;
-  let keptHandleKiB = Number.NaN;
+  let keptHandleKiB: number;
   try {
     const thread = await codex.threadStart();
     await runTurns(thread, server, consumer, WARM_UP_NOTIFICATIONS);

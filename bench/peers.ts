@@ -67,7 +67,7 @@ const offline = await createOfflineEnvironment({ fallback: reply });
 const outDir = mkdtempSync("/var/tmp/codex-peers-");
 const runs = new Map<string, WorkerResult[]>(contenders.map((contender) => [contender.name, []]));
 const loadPerRound: number[] = [];
-let leftOverProcesses: number[] = [];
+let leftOverProcesses: number[];
 const peersJob = job(offline);
 if (/\.[cm]?js$/.test(peersJob.codexBin)) throw new Error(`expected the native codex binary, got ${peersJob.codexBin}`);
 try {

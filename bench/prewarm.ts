@@ -16,7 +16,7 @@ const ROUNDS = QUICK ? 2 : 7;
 
 const offline = await createOfflineEnvironment({ fallback: textReply("abc ".repeat(20), { deltas: 20 }) });
 const times = { cold: [] as number[], prewarmed: [] as number[] };
-let leftOver: number[] = [];
+let leftOver: number[];
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const prewarm of round % 2 === 0 ? [false, true] : [true, false]) {

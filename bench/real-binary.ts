@@ -64,7 +64,7 @@ async function timeTurn(thread: AsyncThread): Promise<TurnTiming> {
     const emittedAtMs = (notification as { emittedAtMs?: number }).emittedAtMs;
     if (typeof emittedAtMs !== "number") continue;
     transits.push(Date.now() - emittedAtMs);
-    const arrivedAt = arrivals.get(arrivalKey(notification as { params?: unknown; emittedAtMs?: unknown }));
+    const arrivedAt = arrivals.get(arrivalKey(notification));
     if (arrivedAt !== undefined) arrivalDelays.push(arrivedAt - emittedAtMs);
   }
   arrivals.clear();
@@ -82,7 +82,7 @@ async function timeTurn(thread: AsyncThread): Promise<TurnTiming> {
 const env = await createOfflineEnvironment({ fallback: textReply(REPLY, { deltas: DELTAS }) });
 const samples: Sample[] = [];
 let serverVersion = "unknown";
-let leftOver: number[] = [];
+let leftOver: number[];
 try {
   for (let run = 0; run < RUNS; run++) {
     const codex = new AsyncCodex({

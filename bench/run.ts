@@ -63,7 +63,7 @@ if (selected.some((bench) => bench.needsBuild)) {
     console.log(`build      tsc -p tsconfig.build.json → dist/ in ${build.seconds.toFixed(1)} s`);
   } catch (error) {
     // tsc still emits when src/ has type errors (work in progress elsewhere): dist/ is usable if it was written now.
-    const output = String((error as { stdout?: unknown }).stdout ?? "") || (error as Error).message;
+    const output = ((error as { stdout?: Buffer | string }).stdout ?? "").toString() || (error as Error).message;
     const errors = output.split("\n").filter((text) => text.includes("error TS")).length;
     const fresh = existsSync(emitted) && statSync(emitted).mtimeMs >= buildStart - 1_000;
     build = {

@@ -114,7 +114,7 @@ line(`scale  one idle thread handle: ${format(idle.perThreadKiB)} KiB (${idle.th
 const offline = await createOfflineEnvironment({ fallback: textReply("abc ".repeat(20), { deltas: 20 }) });
 const atOnce: AtOnce[] = [];
 const burst: { shellSnapshot: boolean; ms: Summary }[] = [];
-let leftOver: number[] = [];
+let leftOver: number[];
 try {
   const codex = new AsyncCodex({ env: offline.env, cwd: offline.cwd, codexBin: offline.codexBin });
   try {

@@ -56,7 +56,7 @@ const clients = new Map<Name, AsyncCodex>();
 const threads = new Map<Name, AsyncThread>();
 const samples = new Map<Name, Timing[]>(NAMES.map((name) => [name, []]));
 const load = loadavg()[0]!;
-let left: number[] = [];
+let left: number[];
 try {
   for (const name of NAMES) {
     let codex: AsyncCodex;

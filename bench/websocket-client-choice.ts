@@ -29,7 +29,7 @@ function builtIn(url: string, token: string | undefined): Promise<string> {
       // Node 22+ (undici) takes { headers } as a non-standard second argument.
       socket = new WebSocket(url, {
         headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
-      } as never);
+      });
     } catch (error) {
       resolve(`throws ${(error as Error).name}: ${(error as Error).message}`);
       return;
@@ -55,14 +55,15 @@ function withWs(url: string, token: string | undefined, path?: string): Promise<
     });
     socket.on("open", () => socket.send(INITIALIZE));
     socket.on("message", (data) => {
-      if (String(data).includes('"id":1')) {
+      if ((data as Buffer).toString("utf8").includes('"id":1')) {
         socket.close();
         resolve("initialize answered");
       }
     });
     socket.on("unexpected-response", (_request, response) => {
       let body = "";
-      response.on("data", (chunk) => (body += chunk));
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
       response.on("end", () => resolve(`HTTP ${response.statusCode}: ${body.trim()}`));
     });
     socket.on("error", (error) => resolve(`error: ${error.message}`));

@@ -61,7 +61,7 @@ if (!Number.isFinite(deltaDelayMs) || deltaDelayMs < 0) {
 const apiKey = process.env.OPENAI_API_KEY;
 const live = !flags.offline && (flags.model !== undefined || (apiKey !== undefined && apiKey !== ""));
 const prompt = positionals.join(" ").trim() || DEFAULT_PROMPT;
-const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+const color = process.stdout.isTTY && process.env.NO_COLOR === undefined;
 const paint = (format: Parameters<typeof styleText>[0], text: string) => (color ? styleText(format, text) : text);
 
 let midLine = false; // the streamed text has no newline yet
@@ -151,7 +151,7 @@ try {
   line("turn", `${handle.id}   ${turnState}`);
   // The machine moves as notifications arrive; the loop below prints them a little later. The final state
   // is shown once the loop has printed everything before it, so it never lands in the middle of the reply.
-  let finalLine: string | null = null;
+  let finalLine = null as string | null; // set by the subscription below, which the compiler does not follow
   handle.actor.subscribe((snapshot) => {
     const state = stateName(snapshot.value);
     if (state === turnState) return;

@@ -44,7 +44,7 @@ export function renderMachines(): string {
   const parts = [BEGIN, ""];
   for (const { name, title, machine } of MACHINES) {
     parts.push(`### ${title} (\`${name}\`)`, "", "```mermaid", ...diagram(machine), "```", "");
-    const quiet = quietTransitions(machine.root as unknown as StateNodeView);
+    const quiet = quietTransitions(machine.root);
     if (quiet.length > 0) {
       parts.push(
         "Events handled without a change of state:",
@@ -149,14 +149,13 @@ function guardOf(transition: TransitionView): string {
   const guard = transition.guard;
   if (guard === undefined) return "";
   if (typeof guard === "string") return guard;
-  if (typeof guard === "object" && guard !== null && "type" in guard) return String((guard as { type: unknown }).type);
+  if (typeof guard === "object" && guard !== null && "type" in guard) return String(guard.type);
   return "guard";
 }
 
 function nameOf(action: unknown): string {
   if (typeof action === "string") return action;
-  if (typeof action === "object" && action !== null && "type" in action)
-    return String((action as { type: unknown }).type);
+  if (typeof action === "object" && action !== null && "type" in action) return String(action.type);
   return "";
 }
 

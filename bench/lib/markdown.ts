@@ -107,7 +107,7 @@ function hotPath(section: Section | undefined): string {
     "Heap growth: live heap (after a full collection) after a run minus before it, scaled to 100k notifications; handles are " +
       "dropped after each turn, so growth means something in the client keeps per-turn state. Peak heap: `heapUsed` sampled every " +
       `5 ms, uncollected garbage included. Held by a kept handle: live heap per finished turn whose handle the caller still ` +
-      `references (${"50"} kept).`,
+      `references (50 kept).`,
   ].join("\n");
 }
 

@@ -9,10 +9,10 @@ import { exampleScripts, type ExampleName } from "./replies.js";
 // Runs in a worker thread: the scripted model, a CODEX_HOME wired to it, and a loopback server for the sample
 // image. The example's thread may block (the synchronous client does); this one keeps answering.
 
-const { example, parentDir } = workerData as { example: ExampleName; parentDir?: string };
-const script = exampleScripts[example];
+const { example, parentDir } = workerData as { example: string; parentDir?: string };
+const script = (exampleScripts as Partial<Record<string, (typeof exampleScripts)[ExampleName]>>)[example];
 if (script === undefined)
-  throw new Error(`no scripted replies for example ${String(example)}: add them to examples/offline/replies.ts`);
+  throw new Error(`no scripted replies for example ${example}: add them to examples/offline/replies.ts`);
 
 const image = await readFile(new URL("../assets/sample-scene.png", import.meta.url));
 const images = createServer((request, response) => {

@@ -93,7 +93,7 @@ export class SampleGenerator {
       case "object":
         return this.object(schema, depth);
       default:
-        throw new Error(`unsupported type ${String(type)}`);
+        throw new Error(`unsupported type ${type}`);
     }
   }
 
@@ -139,7 +139,7 @@ export class SampleGenerator {
   private base(schema: SchemaObject, without: readonly string[], depth: number): Json {
     const rest = Object.fromEntries(Object.entries(schema).filter(([key]) => !without.includes(key)));
     const structural = ["type", "properties", "required", "additionalProperties", "enum", "items", "$ref"];
-    return Object.keys(rest).some((key) => structural.includes(key)) ? this.valid(rest as SchemaObject, depth) : {};
+    return Object.keys(rest).some((key) => structural.includes(key)) ? this.valid(rest, depth) : {};
   }
 
   private merge(base: Json, addition: Json): Json {

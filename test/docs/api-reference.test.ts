@@ -27,8 +27,10 @@ function generate(out: string): Promise<{ code: number | null; output: string }>
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TYPEDOC, "--out", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (output += chunk));
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => (output += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), GENERATE_TIMEOUT_MS);
     child.once("error", reject);
     child.once("close", (code) => {

@@ -69,12 +69,15 @@ describe("the TypeScript examples of README.md and docs/ compile", { timeout: 12
       noEmit: true,
     };
     const host = ts.createCompilerHost(options);
-    const { getSourceFile, fileExists, readFile, directoryExists } = host;
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
+    const directoryExists = host.directoryExists?.bind(host);
     host.getSourceFile = (name, language, ...rest) =>
-      virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, language, true) : getSourceFile.call(host, name, language, ...rest);
-    host.fileExists = (name) => virtual.has(name) || fileExists.call(host, name);
-    host.readFile = (name) => virtual.get(name) ?? readFile.call(host, name);
-    host.directoryExists = (name) => name === SNIPPETS || (directoryExists?.call(host, name) ?? true);
+      virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, language, true) : getSourceFile(name, language, ...rest);
+    host.fileExists = (name) => virtual.has(name) || fileExists(name);
+    host.readFile = (name) => virtual.get(name) ?? readFile(name);
+    host.directoryExists = (name) => name === SNIPPETS || (directoryExists?.(name) ?? true);
     const program = ts.createProgram([...virtual.keys()], options, host);
     const problems = ts
       .getPreEmitDiagnostics(program)

@@ -61,7 +61,7 @@ describe("approval modes and sandbox presets on the real app-server", { timeout:
       approvalTimeoutMs: 5_000,
       approvalHandler: (request) => {
         asked.push(request);
-        return undefined as never; // fail closed, as the default handler does
+        return undefined; // fail closed, as the default handler does
       },
     }));
     await codex.start();

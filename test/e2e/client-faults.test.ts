@@ -73,7 +73,8 @@ describe("AsyncCodex faults against the real app-server", { timeout: 60_000 }, (
       offlineClientConfig(offline, {
         trace: ({ direction, message }) => {
           if (direction !== "outgoing" || (message as { method?: string }).method !== "initialize") return;
-          stateAtClose = String(codex.lifecycle.getSnapshot().value);
+          const { value } = codex.lifecycle.getSnapshot();
+          stateAtClose = typeof value === "string" ? value : JSON.stringify(value);
           closing = codex.close();
         },
       }),

@@ -26,8 +26,11 @@ interface Run {
 async function runScript(file: string, options: { args?: readonly string[]; stdin?: string } = {}): Promise<Run> {
   const homes = await mkdtemp("/var/tmp/codex-examples-");
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, CODEX_EXAMPLES_HOME_DIR: homes, NO_COLOR: "1" };
-    for (const name of Object.keys(env)) if (/^(OPENAI|CODEX_EXAMPLES_LIVE)/i.test(name)) delete env[name];
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      Object.entries({ ...process.env, CODEX_EXAMPLES_HOME_DIR: homes, NO_COLOR: "1" }).filter(
+        ([name]) => !/^(OPENAI|CODEX_EXAMPLES_LIVE)/i.test(name),
+      ),
+    );
     const child = spawn(process.execPath, ["--import", "tsx", file, ...(options.args ?? [])], {
       cwd: ROOT,
       env,

@@ -168,7 +168,8 @@ describe("npm run demo -- --inspect", { timeout: 120_000 }, () => {
       env: { ...process.env, NO_COLOR: "1" },
     });
     let output = "";
-    demo.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    demo.stderr.setEncoding("utf8");
+    demo.stderr.on("data", (chunk: string) => (output += chunk));
     try {
       const lines = createInterface({ input: demo.stdout });
       let url = "";

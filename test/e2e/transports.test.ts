@@ -148,9 +148,7 @@ for (const transport of TRANSPORTS) {
       const accepting = client({
         approvalHandler: (request) => {
           seen.push(request);
-          return request.method === "item/commandExecution/requestApproval"
-            ? { decision: "accept" }
-            : (undefined as never);
+          return request.method === "item/commandExecution/requestApproval" ? { decision: "accept" } : undefined;
         },
       });
       const guarded = { approvalPolicy: "untrusted", sandbox: "workspace-write", cwd: offline.cwd } as const;

@@ -19,7 +19,7 @@ const UNKNOWN_THREAD = "00000000-0000-0000-0000-000000000000";
 async function failure(promise: Promise<unknown>): Promise<JsonRpcError> {
   return promise.then(
     (value) => assert.fail(`answered ${JSON.stringify(value)}`),
-    (error: JsonRpcError) => error,
+    (error: unknown) => error as JsonRpcError,
   );
 }
 

@@ -56,7 +56,7 @@ async function fakeAppServer(onConnection: (socket: WebSocket) => void, answer =
   wss.on("connection", (socket) => {
     if (answer) {
       socket.on("message", (data) => {
-        const message = JSON.parse(String(data)) as { id?: number; method?: string };
+        const message = JSON.parse((data as Buffer).toString("utf8")) as { id?: number; method?: string }; // binaryType "nodebuffer": one Buffer a message
         if (message.method === "initialize") {
           socket.send(
             JSON.stringify({
@@ -211,7 +211,7 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
     const url = await fakeAppServer((socket) => {
       peer = socket;
       socket.on("message", (data) => {
-        const message = JSON.parse(String(data)) as { id?: number; method?: string };
+        const message = JSON.parse((data as Buffer).toString("utf8")) as { id?: number; method?: string }; // binaryType "nodebuffer": one Buffer a message
         if (message.method === "thread/loaded/list") {
           socket.send("not json {");
           socket.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -240,7 +240,7 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
   it("an oversized frame ends the connection: the pending call rejects with TransportClosedError (failed, close code 1009) saying to raise maxMessageBytes", async () => {
     const url = await fakeAppServer((socket) => {
       socket.on("message", (data) => {
-        const message = JSON.parse(String(data)) as { id?: number; method?: string };
+        const message = JSON.parse((data as Buffer).toString("utf8")) as { id?: number; method?: string }; // binaryType "nodebuffer": one Buffer a message
         if (message.method === "thread/loaded/list") {
           socket.send(JSON.stringify({ id: message.id, result: { data: ["x".repeat(10_000)], nextCursor: null } }));
         }
@@ -262,7 +262,7 @@ describe("listening app-server faults", { timeout: 30_000 }, () => {
   it("a server that closes with a code and reason: pending calls reject with TransportClosedError (exited) carrying both", async () => {
     const url = await fakeAppServer((socket) => {
       socket.on("message", (data) => {
-        const message = JSON.parse(String(data)) as { method?: string };
+        const message = JSON.parse((data as Buffer).toString("utf8")) as { method?: string }; // binaryType "nodebuffer": one Buffer a message
         if (message.method === "thread/loaded/list") socket.close(4000, "maintenance");
       });
     });

@@ -32,7 +32,7 @@ function invokes(node: StateNodeView, out = new Map<string, string[]>()): Map<st
   return out;
 }
 
-const actors = invokes(clientLifecycleMachine.root as unknown as StateNodeView);
+const actors = invokes(clientLifecycleMachine.root);
 const error = new Error("from the model");
 const EVENTS: AnyEventObject[] = [
   { type: "start" },

@@ -75,12 +75,12 @@ const traversal = {
 const simple = getSimplePaths(turnMachine, {
   ...traversal,
   serializeState: (snapshot: Turn) => JSON.stringify(snapshot.value),
-} as never);
+});
 const shortest = getShortestPaths(turnMachine, {
   ...traversal,
   serializeState: (snapshot: Turn) =>
     `${JSON.stringify(snapshot.value)}|open:${snapshot.context.openItemIds.length > 0}|steered:${snapshot.context.steers > 0}|interrupt:${snapshot.context.interruptRequested}`,
-} as never);
+});
 const byEvents = new Map<string, (typeof simple)[number]>();
 for (const path of [...simple, ...shortest]) byEvents.set(JSON.stringify(path.steps.map((step) => step.event)), path);
 const paths = [...byEvents.values()];
@@ -201,7 +201,7 @@ describe("turnMachine, model-based: every simple path replayed through the facad
   });
 
   for (const path of paths) {
-    const name = path.steps.map((step) => describeEvent(step.event as TurnEvent)).join(" → ") || "(start)";
+    const name = path.steps.map((step) => describeEvent(step.event)).join(" → ") || "(start)";
     it(name, async () => {
       // What the machine says: the path's events sent to the machine alone (the graph keeps one snapshot per
       // serialized state, so its steps' snapshots are not always the ones this very path leads to).
@@ -211,8 +211,8 @@ describe("turnMachine, model-based: every simple path replayed through the facad
         await replay.begin();
         for (const step of path.steps) {
           if ((step.event.type as string) === "xstate.init") continue;
-          machine.send(step.event as TurnEvent);
-          await replay.apply(step.event as TurnEvent);
+          machine.send(step.event);
+          await replay.apply(step.event);
           const said = machine.getSnapshot();
           assert.deepEqual(said.value, step.state.value, "the path leads where the graph says");
           await replay.agree(facts(said.value, said.context));

@@ -38,6 +38,7 @@ const REFUSING: Record<string, ApprovalHandler> = {
     throw new Error("handler exploded");
   },
   "throws a string": () => {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a handler that throws a non-Error
     throw "not even an Error";
   },
   rejects: () => Promise.reject(new Error("async failure")),

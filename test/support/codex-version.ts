@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { resolveCodexBinary } from "../../src/transport/binary.js";
 
 let cached: string | undefined;

@@ -31,8 +31,8 @@ test("a turn's notifications are held while a turn/start on its thread awaits it
   const texts: string[] = [];
   const stream = turn.queue.read("test");
   for (let i = 0; i < 2; i++) {
-    const { value } = await stream.next();
-    texts.push((value as Extract<Notification, { method: "item/agentMessage/delta" }>).params.delta);
+    const next = await stream.next();
+    texts.push((next.value as Extract<Notification, { method: "item/agentMessage/delta" }>).params.delta);
   }
   assert.deepEqual(texts, ["a", "b"]);
   assert.equal(router.heldTurnCount, 0);
@@ -82,7 +82,7 @@ test("held deltas past maxBufferedNotifications are dropped, but a turn/complete
   router.route({
     method: "turn/completed",
     params: { threadId: "thr", turn: { id: "t1", status: "completed", items: [] } },
-  } as Notification);
+  });
   const { live } = setUp();
   const turn = live();
   turn.accept("t1");

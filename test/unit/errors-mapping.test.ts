@@ -96,7 +96,7 @@ describe("mapJsonRpcError", () => {
       assert.equal(error.code, -32600);
       assert.equal(error.rpcMessage, message);
       assert.equal(error.method, method);
-      assert.ok(error.message.startsWith(`${method}`), error.message);
+      assert.ok(error.message.startsWith(method), error.message);
       assert.match(error.message, /\(JSON-RPC -32600\)$/);
     });
   }

@@ -15,7 +15,8 @@ function get(
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (response) => {
       let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk));
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
     });
     req.on("error", reject);
@@ -29,7 +30,8 @@ function events(url: string, count: number): Promise<ClientSnapshot[]> {
     const seen: ClientSnapshot[] = [];
     const req = request(`${url}events`, (response) => {
       let buffer = "";
-      response.on("data", (chunk: Buffer) => {
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
         buffer += chunk;
         let end: number;
         while ((end = buffer.indexOf("\n\n")) >= 0) {

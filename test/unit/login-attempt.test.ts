@@ -18,10 +18,10 @@ function attemptWith(options: { cancelAnswer?: "canceled" | "notFound" } = {}) {
   const gone = Promise.withResolvers<LoginServerGone>();
   const cancelAnswered = Promise.withResolvers<void>();
   const session: LoginSession = {
-    request: (async () => {
+    request: async () => {
       await cancelAnswered.promise;
       return { status: options.cancelAnswer ?? "canceled" };
-    }) as LoginSession["request"],
+    },
     start: () => Promise.reject(new Error("not used")),
     onLoginCompleted: () => () => undefined,
   };

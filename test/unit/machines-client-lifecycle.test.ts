@@ -76,7 +76,11 @@ test("a failing first start is not final: back to idle with the error, and the n
 
 test("close from idle goes straight to closed without spawning or stopping", () => {
   let stops = 0;
-  const { actor } = run({ stop: fromPromise<void, { connection: Connection | null }>(async () => void stops++) });
+  const { actor } = run({
+    stop: fromPromise<void, { connection: Connection | null }>(async () => {
+      stops++;
+    }),
+  });
   actor.send({ type: "close" });
   assert.equal(actor.getSnapshot().value, "closed");
   assert.equal(actor.getSnapshot().status, "done");
@@ -153,7 +157,11 @@ test("a stop actor that throws still ends closed, and the actor reports no error
 
 test("a second close while closing changes nothing", async () => {
   let stops = 0;
-  const { actor } = run({ stop: fromPromise<void, { connection: Connection | null }>(async () => void stops++) });
+  const { actor } = run({
+    stop: fromPromise<void, { connection: Connection | null }>(async () => {
+      stops++;
+    }),
+  });
   actor.send({ type: "start" });
   await waitFor(actor, (s) => s.matches("ready"), { timeout: 1000 });
   actor.send({ type: "close" });

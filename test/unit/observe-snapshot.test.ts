@@ -205,10 +205,20 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
     const server = new FakeAppServer();
     await using codex = fakeClient(server);
     let calls = 0;
-    const unsubscribe = codex.subscribe(() => void calls++, { intervalMs: 0 });
+    const unsubscribe = codex.subscribe(
+      () => {
+        calls++;
+      },
+      { intervalMs: 0 },
+    );
     const controller = new AbortController();
     let signalled = 0;
-    codex.subscribe(() => void signalled++, { intervalMs: 0, signal: controller.signal });
+    codex.subscribe(
+      () => {
+        signalled++;
+      },
+      { intervalMs: 0, signal: controller.signal },
+    );
     assert.equal(typeof unsubscribe, "function");
     assert.equal(typeof unsubscribe[Symbol.dispose], "function");
     await codex.threadStart();
@@ -234,7 +244,12 @@ describe("codex.snapshot() and codex.subscribe()", { timeout: 20_000 }, () => {
       { intervalMs: 0 },
     );
     let calls = 0;
-    codex.subscribe(() => void calls++, { intervalMs: 0 });
+    codex.subscribe(
+      () => {
+        calls++;
+      },
+      { intervalMs: 0 },
+    );
     const thread = await codex.threadStart();
     await eventually(
       "the diagnostic",

@@ -153,7 +153,7 @@ describe("the JSON Lines trace file", () => {
       path: "/var/tmp/b.jsonl",
       payloads: true,
     });
-    assert.throws(() => traceFileOf("" as never, env), InvalidInputError);
+    assert.throws(() => traceFileOf("", env), InvalidInputError);
     assert.throws(() => traceFileOf({ path: "/x", payloads: "yes" } as never, env), /traceFile\.payloads/);
   });
 });

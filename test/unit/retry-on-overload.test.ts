@@ -16,7 +16,11 @@ import { createMemoryTransportPair } from "../../src/transport/memory-transport.
 import { mapJsonRpcError, requestCodex } from "../../src/client/rpc-error.js";
 
 const OVERLOADED = { code: -32001, message: "Server overloaded; retry later." } as const;
-const busy = (): ServerBusyError => mapJsonRpcError(OVERLOADED, { method: "thread/list" }) as ServerBusyError;
+const busy = (): ServerBusyError => {
+  const error = mapJsonRpcError(OVERLOADED, { method: "thread/list" });
+  assert.ok(error instanceof ServerBusyError, "an overload maps to ServerBusyError");
+  return error;
+};
 
 /** Lets every pending microtask and I/O callback run (setImmediate is not mocked). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -82,7 +86,7 @@ async function runOnMockClock<T>(
 
 function rejectionOf(outcome: PromiseSettledResult<unknown>): unknown {
   assert.equal(outcome.status, "rejected", "expected a rejection");
-  return (outcome as PromiseRejectedResult).reason;
+  return outcome.reason;
 }
 
 describe("retryOnOverload: retries an overloaded server", { timeout: 10_000 }, () => {
@@ -183,8 +187,9 @@ describe("retryOnOverload: running out of attempts", { timeout: 10_000 }, () => 
   test("after 3 overloaded calls it rejects with RetryLimitExceededError carrying the last error", async (t) => {
     const thrown: ServerBusyError[] = [];
     const { outcome, delays } = await runOnMockClock(t, () => {
-      thrown.push(busy());
-      throw thrown.at(-1);
+      const error = busy();
+      thrown.push(error);
+      throw error;
     });
     const error = rejectionOf(outcome);
 

@@ -7,7 +7,7 @@ const message = (
   id: string,
   text: string,
   phase?: "commentary" | "final_answer" | "partial_answer" | null,
-): ThreadItem => ({ type: "agentMessage", id, text, ...(phase === undefined ? {} : { phase }) }) as ThreadItem;
+): ThreadItem => ({ type: "agentMessage", id, text, ...(phase === undefined ? {} : { phase }) });
 const user: ThreadItem = { type: "userMessage", id: "u", content: [] } as unknown as ThreadItem;
 
 test("a final_answer message wins wherever it stands", () => {

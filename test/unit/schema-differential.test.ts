@@ -90,7 +90,7 @@ function methodTargets(): Target[] {
       targets.push({
         label: `${union} ${method} params`,
         pointer,
-        schema: paramsSchema as JsonSchema,
+        schema: paramsSchema,
         ours: (v) => params(method, v),
         ...(fastParams === undefined ? {} : { precompiled: (v: unknown) => fastParams(method, v) }),
         samples,

@@ -35,15 +35,16 @@ test("the method tables hold every method of the bundle's four unions, in the bu
 });
 
 test("every method has a params schema, and every request a result schema", () => {
+  type Entry = { readonly params: unknown; readonly result?: unknown; readonly paramsOptional?: unknown };
   for (const table of [clientRequests, serverRequests] as const) {
-    for (const [method, entry] of Object.entries(table)) {
+    for (const [method, entry] of Object.entries(table) as [string, Entry][]) {
       assert.ok(IsSchema(entry.params), `${method} params`);
       assert.ok(IsSchema(entry.result), `${method} result`);
       assert.equal(typeof entry.paramsOptional, "boolean", method);
     }
   }
   for (const table of [serverNotifications, clientNotifications] as const) {
-    for (const [method, entry] of Object.entries(table)) {
+    for (const [method, entry] of Object.entries(table) as [string, Entry][]) {
       assert.ok(IsSchema(entry.params), `${method} params`);
       assert.equal("result" in entry, false, `${method} has no result`);
     }

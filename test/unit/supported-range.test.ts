@@ -96,7 +96,12 @@ test("a server request whose params fit neither schema is declined, and the diag
   const server = new FakeAppServer();
   const diagnostics: ClientDiagnostic[] = [];
   let handled = 0;
-  await using codex = new AsyncCodex({ transport: server.transport, approvalHandler: () => void handled++ });
+  await using codex = new AsyncCodex({
+    transport: server.transport,
+    approvalHandler: () => {
+      handled++;
+    },
+  });
   codex.on("diagnostic", ({ data }) => void diagnostics.push(data));
   await codex.start();
   const params = { itemId: "i", threadId: "thr_1", turnId: "turn_1", startedAtMs: "soon", command: "ls" };

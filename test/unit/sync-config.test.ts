@@ -8,7 +8,7 @@ describe("the sync client's config is checked before anything starts", () => {
   for (const key of ["transport", "trace", "inspect", "onStderr"]) {
     test(`\`${key}\` (a function the worker would call) is refused, naming it and AsyncCodex`, () => {
       assert.throws(
-        () => checkCodexConfig({ [key]: () => {} } as never),
+        () => checkCodexConfig({ [key]: () => {} }),
         (error: unknown) =>
           error instanceof InvalidInputError &&
           error.message.includes(`\`${key}\``) &&

@@ -123,22 +123,24 @@ describe("errors keep their class, message and fields across the sync bridge", (
     test(`${original.name}: instanceof holds for its class and every parent, and its fields are intact`, () => {
       const rebuilt = across(original) as Error;
       assert.equal(Object.getPrototypeOf(rebuilt), Object.getPrototypeOf(original));
+      type Prototype = { readonly constructor: abstract new () => unknown };
       for (
-        let proto = Object.getPrototypeOf(original);
+        let proto = Object.getPrototypeOf(original) as Prototype;
         proto !== Object.prototype;
-        proto = Object.getPrototypeOf(proto)
+        proto = Object.getPrototypeOf(proto) as Prototype
       ) {
-        assert.ok(
-          rebuilt instanceof (proto.constructor as abstract new () => unknown),
-          `not an instance of ${proto.constructor.name}`,
-        );
+        assert.ok(rebuilt instanceof proto.constructor, `not an instance of ${proto.constructor.name}`);
       }
       assert.equal(rebuilt.message, original.message);
       assert.equal(rebuilt.name, original.name);
       const { causes: rebuiltCauses, ...rebuiltFields } = rebuilt as Error & { causes?: Error[] };
       const { causes: originalCauses, ...originalFields } = original as Error & { causes?: Error[] };
       assert.deepEqual(rebuiltFields, originalFields);
-      const shape = (error: Error) => [Object.getPrototypeOf(error), error.message, { ...error }];
+      const shape = (error: Error): unknown[] => [
+        Object.getPrototypeOf(error) as object,
+        error.message,
+        Object.fromEntries(Object.entries(error)),
+      ];
       assert.deepEqual(
         rebuiltCauses?.map(shape),
         originalCauses?.map(shape),
@@ -150,10 +152,10 @@ describe("errors keep their class, message and fields across the sync bridge", (
 
   test("every error class the library exports is among the samples", () => {
     const classes = (Object.values(errors) as unknown[]).filter(
-      (value): value is abstract new (...args: never[]) => Error =>
+      (value): value is (abstract new (...args: never[]) => Error) & { readonly prototype: Error } =>
         typeof value === "function" && (value as { prototype?: unknown }).prototype instanceof Error,
     );
-    const sampled = new Set(SAMPLES.map((sample) => Object.getPrototypeOf(sample)));
+    const sampled = new Set(SAMPLES.map((sample) => Object.getPrototypeOf(sample) as object));
     for (const errorClass of classes) assert.ok(sampled.has(errorClass.prototype), `${errorClass.name} is not sampled`);
   });
 
@@ -179,7 +181,7 @@ describe("errors keep their class, message and fields across the sync bridge", (
     });
     const rebuilt = across(original) as AppServerError;
     assert.ok(rebuilt.cause instanceof TransportClosedError);
-    assert.equal((rebuilt.cause as TransportClosedError).exitCode, 1);
+    assert.equal(rebuilt.cause.exitCode, 1);
     assert.equal(Object.keys(rebuilt).includes("cause"), false, "cause stays non-enumerable, as on Error");
   });
 

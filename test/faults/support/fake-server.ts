@@ -23,5 +23,12 @@ export async function startFakeServer(
   const peer = new JsonRpcPeer(transport, { requestTimeoutMs: 10_000, ...options.peer });
   const diagnostics: ProtocolDiagnostic[] = [];
   peer.onDiagnostic((diagnostic) => diagnostics.push(diagnostic));
-  return { transport, peer, diagnostics, [Symbol.asyncDispose]: async () => void (await peer.close()) };
+  return {
+    transport,
+    peer,
+    diagnostics,
+    [Symbol.asyncDispose]: async () => {
+      await peer.close();
+    },
+  };
 }
