@@ -78,7 +78,7 @@ test("a run's turns become one result: usage summed, durations summed, first id,
 
 test("a clear of an earlier goal does not end the run; a blocked goal is a GoalNotCompletedError", () => {
   const run = new GoalRun(threadId);
-  run.observe({ method: "thread/goal/cleared", params: { threadId } } as Notification);
+  run.observe({ method: "thread/goal/cleared", params: { threadId } });
   assert.equal(run.phase, "starting");
   for (const n of [updated("active"), started("a"), updated("blocked"), completed("a", 1)]) run.observe(n);
   assert.equal(run.phase, "ended");
@@ -95,9 +95,6 @@ test("a clear of an earlier goal does not end the run; a blocked goal is a GoalN
 
 test("another thread's notifications do not belong to the run", () => {
   const run = new GoalRun(threadId);
-  assert.equal(
-    run.observe({ method: "turn/started", params: { threadId: "other", turn: turn("x", 0) } } as Notification),
-    false,
-  );
+  assert.equal(run.observe({ method: "turn/started", params: { threadId: "other", turn: turn("x", 0) } }), false);
   assert.equal(run.phase, "starting");
 });
