@@ -43,18 +43,8 @@ export { MAX_GOAL_OBJECTIVE_LENGTH, type GoalOptions } from "./client/goal-objec
 export type { GoalRunPhase } from "./client/goal-run.js";
 export type { GoalRunResult } from "./client/goal-run-result.js";
 export type { AppServerMetadata, ServerInfo } from "./client/metadata.js";
-export type {
-  ApprovalModeOption,
-  ModelsOptions,
-  ThreadCompactOptions,
-  ThreadForkOptions,
-  ThreadListOptions,
-  ThreadReadOptions,
-  ThreadResumeOptions,
-  ThreadSandboxOption,
-  ThreadStartOptions,
-  TurnOptions,
-} from "./client/options.js";
+// The options of every client method (ThreadStartOptions, TurnOptions, …): that module holds nothing else.
+export type * from "./client/options.js";
 export { TurnStatus, type Notification, type ThreadItem, type Turn } from "./client/protocol-types.js";
 export {
   RETRY_ON_OVERLOAD_DEFAULTS,

@@ -1,3 +1,4 @@
+import { namesOf } from "./names-of.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { ApprovalsReviewer, AskForApproval } from "../schema/index.js";
 
@@ -23,11 +24,7 @@ import type { ApprovalsReviewer, AskForApproval } from "../schema/index.js";
  * await thread.run("Tidy up the build folder.", { approvalMode: "autoReview" });
  * ```
  */
-export const ApprovalMode = {
-  autoReview: "autoReview",
-  denyAll: "denyAll",
-  dangerouslyBypassApprovalsAndSandbox: "dangerouslyBypassApprovalsAndSandbox",
-} as const;
+export const ApprovalMode = namesOf("autoReview", "denyAll", "dangerouslyBypassApprovalsAndSandbox");
 
 /**
  * One of the {@link ApprovalMode} values: `"autoReview" | "denyAll" | "dangerouslyBypassApprovalsAndSandbox"`.

@@ -1,3 +1,4 @@
+import { namesOf } from "./names-of.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { SandboxMode, SandboxPolicy } from "../schema/index.js";
 
@@ -18,11 +19,7 @@ import type { SandboxMode, SandboxPolicy } from "../schema/index.js";
  * await thread.run("Only look, do not touch.", { sandbox: "readOnly" });
  * ```
  */
-export const Sandbox = {
-  readOnly: "readOnly",
-  workspace: "workspace",
-  fullAccess: "fullAccess",
-} as const;
+export const Sandbox = namesOf("readOnly", "workspace", "fullAccess");
 
 /**
  * One of the {@link Sandbox} presets: `"readOnly" | "workspace" | "fullAccess"`.

@@ -4,16 +4,8 @@
  * @module
  */
 export { AppServerError } from "./app-server-error.js";
-export {
-  AppServerRpcError,
-  InternalRpcError,
-  InvalidParamsError,
-  InvalidRequestError,
-  MethodNotFoundError,
-  ParseError,
-  RetryLimitExceededError,
-  ServerBusyError,
-} from "./app-server-rpc-error.js";
+// Every class of the JSON-RPC error codes (AppServerRpcError and its subclasses): that module exports nothing else.
+export * from "./app-server-rpc-error.js";
 export { BinaryNotFoundError } from "./binary-not-found-error.js";
 export { BufferLimitError } from "./buffer-limit-error.js";
 export { ConnectError, type ConnectFailure } from "./connect-error.js";

@@ -177,12 +177,7 @@ export class Codex implements Disposable {
    * ```
    */
   threadResume(threadId: string, options: ThreadResumeOptions = {}, requestOptions?: SyncRequestOptions): Thread {
-    const id = this.#link.invoke(
-      "threadResume",
-      [threadId, threadParams(options), requestOptions],
-      this.#link.requestBudget(requestOptions),
-    );
-    return new Thread(this.#link, id);
+    return this.#threadFrom("threadResume", threadId, options, requestOptions);
   }
 
   /**
@@ -194,8 +189,18 @@ export class Codex implements Disposable {
    * ```
    */
   threadFork(threadId: string, options: ThreadForkOptions = {}, requestOptions?: SyncRequestOptions): Thread {
+    return this.#threadFrom("threadFork", threadId, options, requestOptions);
+  }
+
+  /** Resumes or forks `threadId` in the worker: the thread the worker's client opened. */
+  #threadFrom(
+    operation: "threadResume" | "threadFork",
+    threadId: string,
+    options: ThreadResumeOptions | ThreadForkOptions,
+    requestOptions: SyncRequestOptions | undefined,
+  ): Thread {
     const id = this.#link.invoke(
-      "threadFork",
+      operation,
       [threadId, threadParams(options), requestOptions],
       this.#link.requestBudget(requestOptions),
     );
