@@ -45,6 +45,8 @@ export class AsyncGoalHandle {
   #failure: Error | null = null;
   /** Whether `interrupt()` paused the goal. */
   #paused = false;
+  /** Stops watching the app-server the goal was set on. */
+  #unbind: () => void = () => undefined;
 
   /** @internal Goals come from `thread.startGoal()`. */
   constructor(session: Session, threadId: string, objective: string) {
@@ -200,7 +202,10 @@ export class AsyncGoalHandle {
 
   /** @internal The goal is set on this app-server: the run fails if it goes away before the end. */
   bind(gone: Promise<ConnectionGone>): void {
-    void gone.then(({ error }) => this.#finish(error));
+    // `gone` lives as long as the connection: once the run has ended it must not keep the handle (and its items).
+    let finish: ((error: Error) => void) | null = (error) => this.#finish(error);
+    this.#unbind = () => (finish = null);
+    void gone.then(({ error }) => finish?.(error));
   }
 
   /** @internal Stops listening: the goal was never set. */
@@ -211,6 +216,7 @@ export class AsyncGoalHandle {
   #finish(failure: Error | null): void {
     if (this.#outcome !== "listening") return;
     this.#stop();
+    this.#unbind();
     if (this.#run.phase === "ended" || failure === null) {
       this.#outcome = "ended";
       this.#queue.end();
