@@ -56,29 +56,17 @@ export interface LoginWaitOptions {
 }
 
 /**
- * A ChatGPT login in progress in the browser (`account/login/start` with `type: "chatgpt"`): open `authUrl`,
- * then `wait()` for codex to receive the callback (on 127.0.0.1:1455), or `cancel()`.
- *
- * @example
- * ```ts
- * const login = await codex.loginChatgpt();
- * console.log("Open", login.authUrl);
- * await login.wait({ timeoutMs: 5 * 60_000 });
- * console.log(await codex.account());
- * ```
+ * What a login in progress has, however it signs in: its id, `wait()` and `cancel()`. Internal: the two
+ * handles below are the API.
  */
-export class AsyncChatgptLoginHandle {
+abstract class AsyncLoginHandle {
   /** The attempt's id. */
   readonly loginId: string;
-  /** The page to open in a browser (`https://auth.openai.com/oauth/authorize?…`). */
-  readonly authUrl: string;
   readonly #attempt: LoginAttempt;
 
-  /** @internal Logins come from `codex.loginChatgpt()`. */
-  constructor(attempt: LoginAttempt, authUrl: string) {
+  protected constructor(attempt: LoginAttempt) {
     this.#attempt = attempt;
     this.loginId = attempt.loginId;
-    this.authUrl = authUrl;
   }
 
   /**
@@ -111,6 +99,29 @@ export class AsyncChatgptLoginHandle {
 }
 
 /**
+ * A ChatGPT login in progress in the browser (`account/login/start` with `type: "chatgpt"`): open `authUrl`,
+ * then `wait()` for codex to receive the callback (on 127.0.0.1:1455), or `cancel()`.
+ *
+ * @example
+ * ```ts
+ * const login = await codex.loginChatgpt();
+ * console.log("Open", login.authUrl);
+ * await login.wait({ timeoutMs: 5 * 60_000 });
+ * console.log(await codex.account());
+ * ```
+ */
+export class AsyncChatgptLoginHandle extends AsyncLoginHandle {
+  /** The page to open in a browser (`https://auth.openai.com/oauth/authorize?…`). */
+  readonly authUrl: string;
+
+  /** @internal Logins come from `codex.loginChatgpt()`. */
+  constructor(attempt: LoginAttempt, authUrl: string) {
+    super(attempt);
+    this.authUrl = authUrl;
+  }
+}
+
+/**
  * A device-code ChatGPT login in progress (`type: "chatgptDeviceCode"`): show `userCode` and `verificationUrl`
  * to the user, then `wait()` or `cancel()`.
  *
@@ -121,46 +132,17 @@ export class AsyncChatgptLoginHandle {
  * await login.wait();
  * ```
  */
-export class AsyncDeviceCodeLoginHandle {
-  readonly loginId: string;
+export class AsyncDeviceCodeLoginHandle extends AsyncLoginHandle {
   /** Where the user enters the code. */
   readonly verificationUrl: string;
   /** The code to enter there. */
   readonly userCode: string;
-  readonly #attempt: LoginAttempt;
 
   /** @internal Logins come from `codex.loginChatgptDeviceCode()`. */
   constructor(attempt: LoginAttempt, verificationUrl: string, userCode: string) {
-    this.#attempt = attempt;
-    this.loginId = attempt.loginId;
+    super(attempt);
     this.verificationUrl = verificationUrl;
     this.userCode = userCode;
-  }
-
-  /**
-   * Waits for the login to complete, as {@link AsyncChatgptLoginHandle.wait}.
-   *
-   * @throws {LoginFailedError} when it fails, is cancelled or its app-server is lost; `TransportClosedError`
-   * when the client is closed.
-   * @example
-   * ```ts
-   * await login.wait({ timeoutMs: 15 * 60_000 });
-   * ```
-   */
-  wait(options: LoginWaitOptions = {}): Promise<AccountLoginCompletedNotification> {
-    return this.#attempt.wait(options);
-  }
-
-  /**
-   * Cancels the login, as {@link AsyncChatgptLoginHandle.cancel}.
-   *
-   * @example
-   * ```ts
-   * await login.cancel();
-   * ```
-   */
-  cancel(options?: RequestOptions): Promise<CancelLoginAccountResponse> {
-    return this.#attempt.cancel(options);
   }
 }
 

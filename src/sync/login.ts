@@ -3,26 +3,17 @@ import type { ClientLink } from "./client-link.js";
 import type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
 
 /**
- * A ChatGPT login in progress in the browser, on the sync client (the twin of `AsyncChatgptLoginHandle`).
- *
- * @example
- * ```ts
- * const login = codex.loginChatgpt();
- * console.log("Open", login.authUrl);
- * login.wait({ timeoutMs: 300_000 });
- * ```
+ * What a login in progress on the sync client has, however it signs in: its id, `wait()` and `cancel()`.
+ * Internal: the two handles below are the API.
  */
-export class ChatgptLoginHandle {
+abstract class LoginHandle {
+  /** The attempt's id. */
   readonly loginId: string;
-  /** The page to open in a browser. */
-  readonly authUrl: string;
   readonly #link: ClientLink;
 
-  /** @internal Logins come from `codex.loginChatgpt()`. */
-  constructor(link: ClientLink, loginId: string, authUrl: string) {
+  protected constructor(link: ClientLink, loginId: string) {
     this.#link = link;
     this.loginId = loginId;
-    this.authUrl = authUrl;
   }
 
   /**
@@ -52,6 +43,27 @@ export class ChatgptLoginHandle {
 }
 
 /**
+ * A ChatGPT login in progress in the browser, on the sync client (the twin of `AsyncChatgptLoginHandle`).
+ *
+ * @example
+ * ```ts
+ * const login = codex.loginChatgpt();
+ * console.log("Open", login.authUrl);
+ * login.wait({ timeoutMs: 300_000 });
+ * ```
+ */
+export class ChatgptLoginHandle extends LoginHandle {
+  /** The page to open in a browser. */
+  readonly authUrl: string;
+
+  /** @internal Logins come from `codex.loginChatgpt()`. */
+  constructor(link: ClientLink, loginId: string, authUrl: string) {
+    super(link, loginId);
+    this.authUrl = authUrl;
+  }
+}
+
+/**
  * A device-code ChatGPT login in progress, on the sync client (the twin of `AsyncDeviceCodeLoginHandle`).
  *
  * @example
@@ -61,42 +73,16 @@ export class ChatgptLoginHandle {
  * login.wait();
  * ```
  */
-export class DeviceCodeLoginHandle {
-  readonly loginId: string;
+export class DeviceCodeLoginHandle extends LoginHandle {
+  /** Where the user enters the code. */
   readonly verificationUrl: string;
+  /** The code to enter there. */
   readonly userCode: string;
-  readonly #link: ClientLink;
 
   /** @internal Logins come from `codex.loginChatgptDeviceCode()`. */
   constructor(link: ClientLink, loginId: string, verificationUrl: string, userCode: string) {
-    this.#link = link;
-    this.loginId = loginId;
+    super(link, loginId);
     this.verificationUrl = verificationUrl;
     this.userCode = userCode;
-  }
-
-  /**
-   * Blocks until the login completes, as {@link ChatgptLoginHandle.wait}.
-   *
-   * @throws {LoginFailedError} when it fails or is cancelled.
-   * @example
-   * ```ts
-   * login.wait({ timeoutMs: 900_000 });
-   * ```
-   */
-  wait(options?: SyncTurnWaitOptions): AccountLoginCompletedNotification {
-    return this.#link.invoke("loginWait", [this.loginId, this.#link.turnWait(options)], "untilDone");
-  }
-
-  /**
-   * Cancels the login.
-   *
-   * @example
-   * ```ts
-   * login.cancel();
-   * ```
-   */
-  cancel(requestOptions?: SyncRequestOptions): CancelLoginAccountResponse {
-    return this.#link.invoke("loginCancel", [this.loginId, requestOptions], this.#link.requestBudget(requestOptions));
   }
 }

@@ -161,6 +161,21 @@ for (const entry of allEntryPoints) {
   }
 }
 
+// A class an exposed class extends is exposed too: its public members are the subclass's (inherited).
+for (const declaration of [...exposed]) {
+  let current: ts.Node | undefined = declaration;
+  while (current !== undefined && ts.isClassDeclaration(current)) {
+    const base: ts.ExpressionWithTypeArguments | undefined = current.heritageClauses?.find(
+      (clause) => clause.token === ts.SyntaxKind.ExtendsKeyword,
+    )?.types[0];
+    const symbol: ts.Symbol | undefined = base === undefined ? undefined : allChecker.getSymbolAtLocation(base.expression);
+    const resolved: ts.Symbol | undefined =
+      symbol !== undefined && symbol.flags & ts.SymbolFlags.Alias ? allChecker.getAliasedSymbol(symbol) : symbol;
+    current = resolved?.declarations?.find(ts.isClassDeclaration);
+    if (current !== undefined) exposed.add(current);
+  }
+}
+
 /** Where an `@example` documents what no entry point exposes: a declaration, or a member of one or `@internal`. */
 function examplesOnInternals(): string[] {
   const found: string[] = [];
