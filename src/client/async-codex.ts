@@ -446,10 +446,7 @@ export class AsyncCodex implements AsyncDisposable {
     options: ThreadResumeOptions = {},
     requestOptions?: RequestOptions,
   ): Promise<AsyncThread> {
-    const params = threadParams(options);
-    const [{ thread }, connection] = await this.#request("thread/resume", { ...params, threadId }, requestOptions);
-    this.#threads.opened(thread.id, connection, params);
-    return new AsyncThread(this.#session, thread.id);
+    return this.#threadFrom("thread/resume", threadId, options, requestOptions);
   }
 
   /**
@@ -465,9 +462,24 @@ export class AsyncCodex implements AsyncDisposable {
     options: ThreadForkOptions = {},
     requestOptions?: RequestOptions,
   ): Promise<AsyncThread> {
+    return this.#threadFrom("thread/fork", threadId, options, requestOptions);
+  }
+
+  /**
+   * Resumes or forks `threadId` and records the thread for restarts: a fork is a new thread, ephemeral when
+   * asked or when the server says so; a resumed thread stays what it was.
+   */
+  async #threadFrom(
+    method: "thread/resume" | "thread/fork",
+    threadId: string,
+    options: ThreadResumeOptions | ThreadForkOptions,
+    requestOptions: RequestOptions | undefined,
+  ): Promise<AsyncThread> {
     const params = threadParams(options);
-    const [{ thread }, connection] = await this.#request("thread/fork", { ...params, threadId }, requestOptions);
-    this.#threads.opened(thread.id, connection, params, { ephemeral: params.ephemeral === true || thread.ephemeral });
+    const [{ thread }, connection] = await this.#request(method, { ...params, threadId }, requestOptions);
+    const asked = "ephemeral" in params && params.ephemeral === true;
+    const fork = method === "thread/fork" ? { ephemeral: asked || thread.ephemeral } : undefined;
+    this.#threads.opened(thread.id, connection, params, fork);
     return new AsyncThread(this.#session, thread.id);
   }
 
