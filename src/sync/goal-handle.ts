@@ -8,6 +8,7 @@ import type {
   TurnInterruptResponse,
   TurnSteerResponse,
 } from "../schema/index.js";
+import { readBatches } from "./batch-reader.js";
 import type { ClientLink } from "./client-link.js";
 import type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
 
@@ -153,28 +154,11 @@ export class GoalHandle {
     return this.#link.invoke("goalState", [this.#key], this.#link.requestBudget());
   }
 
-  *#read(): Generator<Notification, void, undefined> {
-    let batch: readonly Notification[] = [];
-    let index = 0;
-    let done = false;
-    try {
-      for (;;) {
-        if (index < batch.length) {
-          yield batch[index++] as Notification;
-          continue;
-        }
-        if (done) return;
-        ({ notifications: batch, done } = this.#link.invoke("goalStreamTake", [this.#key], "untilDone"));
-        index = 0;
-      }
-    } finally {
-      if (!done && !this.#link.closed) {
-        try {
-          this.#link.invoke("goalStreamClose", [this.#key], this.#link.requestBudget());
-        } catch {
-          // the stream is gone with its client
-        }
-      }
-    }
+  #read(): Generator<Notification, void, undefined> {
+    return readBatches({
+      take: () => this.#link.invoke("goalStreamTake", [this.#key], "untilDone"),
+      close: () => this.#link.invoke("goalStreamClose", [this.#key], this.#link.requestBudget()),
+      clientClosed: () => this.#link.closed,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { toUserInputs, type Input } from "../client/input.js";
 import type { Notification, Turn, TurnInterruptResponse, TurnSteerResponse } from "../schema/index.js";
+import { readBatches } from "./batch-reader.js";
 import type { ClientLink } from "./client-link.js";
 import type { SyncRequestOptions, SyncTurnWaitOptions } from "./operations.js";
 
@@ -104,28 +105,11 @@ export class TurnHandle {
     return this.#link.invoke("turnRun", [this.id, this.#link.turnWait(options)], "untilDone");
   }
 
-  *#read(): Generator<Notification, void, undefined> {
-    let batch: readonly Notification[] = [];
-    let index = 0;
-    let done = false;
-    try {
-      for (;;) {
-        if (index < batch.length) {
-          yield batch[index++] as Notification;
-          continue;
-        }
-        if (done) return;
-        ({ notifications: batch, done } = this.#link.invoke("streamTake", [this.id], "untilDone"));
-        index = 0;
-      }
-    } finally {
-      if (!done && !this.#link.closed) {
-        try {
-          this.#link.invoke("streamClose", [this.id], this.#link.requestBudget());
-        } catch {
-          // the stream is gone with its client
-        }
-      }
-    }
+  #read(): Generator<Notification, void, undefined> {
+    return readBatches({
+      take: () => this.#link.invoke("streamTake", [this.id], "untilDone"),
+      close: () => this.#link.invoke("streamClose", [this.id], this.#link.requestBudget()),
+      clientClosed: () => this.#link.closed,
+    });
   }
 }
