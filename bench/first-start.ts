@@ -8,13 +8,15 @@
  *   npx node --import tsx bench/first-start.ts
  *   BENCH_FIRST_START_LIBRARIES=before=/repo/.scratch/before/dist/index.js,after=/repo/dist/index.js npx node --import tsx bench/first-start.ts
  *
- * Env: BENCH_FIRST_START_ROUNDS (default 10), BENCH_FIRST_START_SYNC=1 to add the sync client.
+ * Env: BENCH_FIRST_START_ROUNDS (default 10), BENCH_FIRST_START_SYNC=1 to add the sync client,
+ * BENCH_FIRST_START_WARM_TURNS=N to go on after the first turn with N warm turns and report the client CPU per
+ * warm turn too (for a change to the hot path), BENCH_FIRST_START_DELTAS (default 20) deltas per turn.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createOfflineEnvironment, textReply } from "../src/testing/index.js";
+import { createOfflineEnvironment, inputTexts, textReply, type RecordedRequest } from "../src/testing/index.js";
 import type { PeersJob } from "./peers/contender.ts";
 import type { WorkerResult } from "./peers/worker.ts";
 import { line, writeResult } from "./lib/output.js";
@@ -32,6 +34,8 @@ const libraries = (process.env.BENCH_FIRST_START_LIBRARIES ?? `current=${join(ro
       throw new Error(`BENCH_FIRST_START_LIBRARIES: "${entry}" is not label=/path/to/dist/index.js`);
     return { label, path };
   });
+const WARM_TURNS = Number(process.env.BENCH_FIRST_START_WARM_TURNS ?? 0);
+const DELTAS = Number(process.env.BENCH_FIRST_START_DELTAS ?? 20);
 const clients = ["async-codex", ...(process.env.BENCH_FIRST_START_SYNC === "1" ? ["sync-codex"] : [])];
 const contenders = [
   { key: "raw", name: "raw", library: undefined as string | undefined },
@@ -40,7 +44,13 @@ const contenders = [
   ),
 ];
 
-const offline = await createOfflineEnvironment({ fallback: textReply("abc ".repeat(20), { deltas: 20 }) });
+/** The scripted model's answer to a prompt `… deltas=N …` (bench/peers/contender.ts's `prompt`): N deltas. */
+function reply(request: RecordedRequest) {
+  const deltas = Math.max(1, Number(/deltas=(\d+)/.exec(inputTexts(request).at(-1) ?? "")?.[1] ?? 1));
+  return textReply("abc ".repeat(deltas), { deltas });
+}
+
+const offline = await createOfflineEnvironment({ fallback: reply });
 const outDir = mkdtempSync("/var/tmp/codex-first-start-");
 const runs = new Map<string, WorkerResult[]>(contenders.map((contender) => [contender.key, []]));
 const loadPerRound: number[] = [];
@@ -54,11 +64,11 @@ try {
         codexBin: offline.codexBin,
         env: offline.env,
         cwd: offline.cwd,
-        warmTurns: 0,
-        deltas: 20,
+        warmTurns: WARM_TURNS,
+        deltas: DELTAS,
         streamDeltas: 0,
         bursts: [],
-        firstOnly: true,
+        firstOnly: WARM_TURNS === 0,
         ...(contender.library === undefined ? {} : { library: contender.library }),
       };
       runs.get(contender.key)!.push(await runWorker(contender.name, job, outDir, 120_000));
@@ -70,12 +80,17 @@ try {
   await offline.close();
 }
 
-const measures = ["firstStartMs", "firstTurnMs", "firstTurnCpuMs", "peakRssMiB"] as const;
+const measures = [
+  "firstStartMs",
+  "firstTurnMs",
+  "firstTurnCpuMs",
+  "peakRssMiB",
+  ...(WARM_TURNS > 0 ? (["warmTurnMs", "cpuPerTurnMs"] as const) : []),
+] as const;
 const result: Record<string, Record<string, Summary>> = {};
 for (const contender of contenders) {
   const summaries: Record<string, Summary> = {};
-  for (const measure of measures)
-    summaries[measure] = summarize(runs.get(contender.key)!.map((run) => run[measure] as number));
+  for (const measure of measures) summaries[measure] = summarize(runs.get(contender.key)!.map((run) => run[measure]!));
   result[contender.key] = summaries;
   line(
     `first start  ${contender.key.padEnd(22)} ` +
