@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { AppServerError } from "../errors/app-server-error.js";
@@ -19,13 +20,21 @@ function loadSynckit(): typeof import("synckit") {
 }
 
 /**
- * Where the worker's module is, and how to load it: next to this module, with the same extension — `.js`
- * in the built package, `.ts` when the sources run under tsx (then the worker loads tsx too).
+ * Where the worker's module can be, from this module: next to it (the sources; dist/ as `tsc` wrote it), or in
+ * `dist/sync/` when this code was bundled into `dist/index.js` or a chunk in `dist/chunks/` (scripts/bundle.ts).
+ */
+const WORKER_PLACES = ["./worker", "./sync/worker", "../sync/worker"] as const;
+
+/**
+ * Where the worker's module is, and how to load it: the first of {@link WORKER_PLACES} that exists, with this
+ * module's extension — `.js` in the built package, `.ts` when the sources run under tsx (then the worker loads
+ * tsx too).
  */
 function workerModule(): { url: URL; options: { tsRunner?: "tsx"; execArgv: string[] } } {
   const here = new URL(import.meta.url);
   const extension = extname(here.pathname);
-  const url = new URL(`./worker${extension}`, here);
+  const places = WORKER_PLACES.map((place) => new URL(`${place}${extension}`, here));
+  const url = places.find((place) => existsSync(place)) ?? places[0]!;
   if (extension === ".ts")
     return { url, options: { tsRunner: "tsx", execArgv: ["--import", import.meta.resolve("tsx")] } };
   return { url, options: { execArgv: [] } };

@@ -38,6 +38,9 @@ test("npm pack gives a tarball that works when installed into an empty folder", 
         "  experimentalRequests: Object.keys(experimental.clientRequests).length,",
         "  experimentalView: typeof experimental.experimentalRequests,",
         "  sharedDefinition: experimental.AbsolutePathBuf === protocol.AbsolutePathBuf,",
+        // The sync client's worker thread loads from the installed package: a binary that exits at once fails
+        // the start in the worker (a worker that cannot load fails with an AppServerError instead).
+        "  syncStart: (() => { try { new api.Codex({ codexBin: '/bin/false' }).close(); return 'started'; } catch (error) { return error.name; } })(),",
         "}));",
       ].join("\n"),
     );
@@ -53,6 +56,7 @@ test("npm pack gives a tarball that works when installed into an empty folder", 
       experimentalRequests: Object.keys(experimental.clientRequests).length,
       experimentalView: "function",
       sharedDefinition: true,
+      syncStart: "TransportClosedError",
     });
     assert.ok(Object.keys(experimental.clientRequests).length > Object.keys(clientRequests).length);
   } finally {
