@@ -14,7 +14,7 @@ import {
   DEFAULT_MAX_RECENT_MESSAGES,
   type ObserveConfig,
 } from "./observe-config.js";
-import { loadOpenTelemetry, TurnSpans } from "./open-telemetry.js";
+import { loadOpenTelemetry, openTelemetryInUse, TurnSpans } from "./open-telemetry.js";
 import type {
   AppServerSnapshot,
   ClientSnapshot,
@@ -135,6 +135,7 @@ export class ClientObserver {
   #connected: Connected | null = null;
   #file: TraceFile | null = null;
   #spans: TurnSpans | null = null;
+  #spansLoading: Promise<void> | null = null;
   #prepared: Promise<void> | null = null;
 
   /** @throws {InvalidInputError} naming a wrong option. */
@@ -170,12 +171,26 @@ export class ClientObserver {
     this.#prepared ??= (async () => {
       if (this.#traceFileOptions !== null && this.#file === null)
         this.#file = TraceFile.open(this.#traceFileOptions, this.#secrets);
-      if (this.#openTelemetry) {
-        const api = await loadOpenTelemetry();
-        if (api !== null) this.#spans = new TurnSpans(api);
-      }
+      if (this.#openTelemetry && openTelemetryInUse()) await this.#loadSpans();
     })();
     return this.#prepared;
+  }
+
+  /** Loads `@opentelemetry/api` (once) and makes the spans on it, when it is installed. */
+  #loadSpans(): Promise<void> {
+    return (this.#spansLoading ??= loadOpenTelemetry().then((api) => {
+      if (api !== null) this.#spans = new TurnSpans(api);
+    }));
+  }
+
+  /**
+   * The spans, if OpenTelemetry is in use. A tracer provider registered after the start has the API loaded now,
+   * for the next requests and turns (loading it is asynchronous: those already under way get no span).
+   */
+  #spansNow(): TurnSpans | null {
+    if (this.#spans === null && this.#openTelemetry && this.#spansLoading === null && openTelemetryInUse())
+      void this.#loadSpans();
+    return this.#spans;
   }
 
   /** A connection is up (after the handshake); `closed` resolves when it ends. */
@@ -223,11 +238,12 @@ export class ClientObserver {
     this.#pending.set(key, { method, threadId: stringOf(ids.threadId), sentAtMs: Date.now() });
     this.#changed();
     try {
-      if (this.#spans === null) return await send(undefined);
+      const spans = this.#spansNow();
+      if (spans === null) return await send(undefined);
       const turnId = stringOf(ids.turnId) ?? stringOf(ids.expectedTurnId);
       const record =
         turn === undefined ? (turnId === null ? undefined : this.#byTurnId.get(turnId)) : this.#running.get(turn);
-      return await this.#spans.request(method, record?.span, send);
+      return await spans.request(method, record?.span, send);
     } finally {
       this.#pending.delete(key);
       this.#changed();
@@ -245,7 +261,7 @@ export class ClientObserver {
       model: resolvedModel,
       startedAtMs: Date.now(),
       turnId: null,
-      span: this.#spans?.startTurn(threadId, resolvedModel),
+      span: this.#spansNow()?.startTurn(threadId, resolvedModel),
       subscription: live.actor.subscribe({
         next: (snapshot) => {
           if (record.turnId === null && snapshot.context.turnId !== null) this.#named(record, snapshot.context.turnId);

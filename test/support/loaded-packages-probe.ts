@@ -1,11 +1,12 @@
 /**
  * Run in a child process by test/unit/lazy-loading.test.ts (`node --import tsx`): which of the packages the
- * client loads lazily (`typebox`, `synckit`) are loaded after importing the package, after a client starts and
+ * client loads lazily (`typebox`, `synckit`, `@opentelemetry/api`, installed here but with no tracer provider
+ * registered) are loaded after importing the package, after a client starts and
  * checks a notification that fits its schema, and after one that does not. Prints one JSON line.
  */
 import { registerHooks } from "node:module";
 
-const WATCHED = ["typebox", "synckit"] as const;
+const WATCHED = ["typebox", "synckit", "@opentelemetry/api"] as const;
 const loaded = new Set<string>();
 registerHooks({
   resolve(specifier, context, next) {
