@@ -54,7 +54,7 @@ function placeOf(url: string, functionName: string): string {
   if (packaged !== null && packaged[1] !== "codex-app-server") return packaged[1]!;
   const own = /\/dist\/(.+)$/.exec(url);
   if (own !== null) return own[1]!;
-  if (url.startsWith("node:")) return "node:" + url.slice(5).split("/")[0];
+  if (url.startsWith("node:")) return `node:${url.slice(5).split("/")[0] ?? ""}`;
   return url.replace(root, "");
 }
 
@@ -128,7 +128,7 @@ try {
   if (code !== 0) throw new Error(`the worker exited with ${code}: ${stderr}`);
   const result = JSON.parse(readFileSync(out, "utf8")) as WorkerResult;
   line(
-    `worker   CPU to first turn ${result.firstTurnCpuMs.toFixed(1)} ms, CPU per warm turn ${result.cpuPerTurnMs?.toFixed(2) ?? "n/a"} ms (profiled: inflated), peak RSS ${result.peakRssMiB.toFixed(1)} MiB, ${/modules (\d+)/.exec(stderr)?.[1] ?? "?"} modules loaded`,
+    `worker   CPU to first turn ${result.firstTurnCpuMs.toFixed(1)} ms, CPU per warm turn ${firstOnly ? "n/a" : result.cpuPerTurnMs.toFixed(2)} ms (profiled: inflated), peak RSS ${result.peakRssMiB.toFixed(1)} MiB, ${/modules (\d+)/.exec(stderr)?.[1] ?? "?"} modules loaded`,
   );
   // One profile per thread (the sync client's worker thread writes its own).
   const files = readdirSync(profileDir).filter((entry) => entry.endsWith(".cpuprofile"));
