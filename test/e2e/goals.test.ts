@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { waitFor } from "xstate";
 import {
   AsyncCodex,
+  AsyncThread,
   GoalNotCompletedError,
   InvalidInputError,
   InvalidRequestError,
@@ -33,6 +34,18 @@ const updateGoal = (status: string): StreamReply => ({
   output: [{ type: "function_call", name: "update_goal", arguments: { status } }],
   usage: { inputTokens: 40, outputTokens: 4 },
 });
+
+/** Runs a plain turn after a goal's run and checks that the thread holds the goal's turns, then it: none between. */
+async function assertNoTurnAfter(thread: AsyncThread, goalTurnIds: readonly string[], after: string): Promise<void> {
+  offline.provider.setFallback(textReply("Plain turn."));
+  const plain = await thread.run(`A plain turn after the ${after}.`);
+  const { thread: stored } = await thread.read({ includeTurns: true });
+  assert.deepEqual(
+    stored.turns.map((turn) => turn.id),
+    [...goalTurnIds, plain.id],
+    `no continuation turn started after the ${after}`,
+  );
+}
 
 describe("goals on the real app-server", { timeout: 120_000 }, () => {
   before(async () => {
@@ -133,14 +146,7 @@ describe("goals on the real app-server", { timeout: 120_000 }, () => {
     assert.equal(result.status, "interrupted");
     assert.equal(result.goal?.status, "paused");
     assert.equal(goal.phase, "ended");
-    offline.provider.setFallback(textReply("Plain turn."));
-    const plain = await thread.run("A plain turn after the pause.");
-    const { thread: stored } = await thread.read({ includeTurns: true });
-    assert.deepEqual(
-      stored.turns.map((turn) => turn.id),
-      [...result.turnIds, plain.id],
-      "no continuation turn started after the pause",
-    );
+    await assertNoTurnAfter(thread, result.turnIds, "pause");
   });
 
   it("steer() adds input to the goal's running turn; between turns and after the end it is a TurnNotRunningError", async () => {
@@ -176,14 +182,7 @@ describe("goals on the real app-server", { timeout: 120_000 }, () => {
     const result = await goal.run();
     assert.equal(result.status, "completed", "the running turn ran to its end");
     assert.equal(result.turnIds.length, 1);
-    offline.provider.setFallback(textReply("Plain turn."));
-    const plain = await thread.run("A plain turn after the clear.");
-    const { thread: stored } = await thread.read({ includeTurns: true });
-    assert.deepEqual(
-      stored.turns.map((turn) => turn.id),
-      [...result.turnIds, plain.id],
-      "no continuation turn started after the clear",
-    );
+    await assertNoTurnAfter(thread, result.turnIds, "clear");
   });
 
   it("an app-server killed under a goal rejects run() with TransportClosedError, also when the restart option brings up a new one", async () => {
