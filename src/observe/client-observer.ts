@@ -183,16 +183,6 @@ export class ClientObserver {
     }));
   }
 
-  /**
-   * The spans, if OpenTelemetry is in use. A tracer provider registered after the start has the API loaded now,
-   * for the next requests and turns (loading it is asynchronous: those already under way get no span).
-   */
-  #spansNow(): TurnSpans | null {
-    if (this.#spans === null && this.#openTelemetry && this.#spansLoading === null && openTelemetryInUse())
-      void this.#loadSpans();
-    return this.#spans;
-  }
-
   /** A connection is up (after the handshake); `closed` resolves when it ends. */
   connected(pid: number | null, metadata: AppServerMetadata, closed: Promise<unknown>): void {
     const connection: Connected = { pid, metadata, atMs: Date.now(), endedAtMs: null };
@@ -238,11 +228,20 @@ export class ClientObserver {
     this.#pending.set(key, { method, threadId: stringOf(ids.threadId), sentAtMs: Date.now() });
     this.#changed();
     try {
-      const spans = this.#spansNow();
+      let spans = this.#spans;
+      // A tracer provider (or context manager) registered after the start: the API is loaded now, once, before
+      // this request goes out. No wait while none is registered.
+      if (spans === null && this.#openTelemetry && openTelemetryInUse()) {
+        await this.#loadSpans();
+        spans = this.#spans;
+      }
       if (spans === null) return await send(undefined);
       const turnId = stringOf(ids.turnId) ?? stringOf(ids.expectedTurnId);
       const record =
         turn === undefined ? (turnId === null ? undefined : this.#byTurnId.get(turnId)) : this.#running.get(turn);
+      // A turn begun before a late provider had the API loaded gets its span here, from its own `turn/start`.
+      if (record !== undefined && record.span === undefined && method === "turn/start")
+        record.span = spans.startTurn(record.threadId, record.model);
       return await spans.request(method, record?.span, send);
     } finally {
       this.#pending.delete(key);
@@ -261,7 +260,7 @@ export class ClientObserver {
       model: resolvedModel,
       startedAtMs: Date.now(),
       turnId: null,
-      span: this.#spansNow()?.startTurn(threadId, resolvedModel),
+      span: this.#spans?.startTurn(threadId, resolvedModel),
       subscription: live.actor.subscribe({
         next: (snapshot) => {
           if (record.turnId === null && snapshot.context.turnId !== null) this.#named(record, snapshot.context.turnId);
