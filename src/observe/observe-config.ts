@@ -30,8 +30,8 @@ export interface ObserveConfig {
   traceFile?: string | TraceFileOptions | false | undefined;
   /**
    * Spans for each request and each turn when `@opentelemetry/api` is installed (it is an optional peer
-   * dependency, loaded on the first start), with the W3C trace context sent to the app-server in each request.
-   * Default `true`; `false` never loads it.
+   * dependency, loaded once a tracer provider is registered, before the start or after it), with the W3C trace
+   * context sent to the app-server in each request. Default `true`; `false` never loads it.
    */
   openTelemetry?: boolean | undefined;
   /** How many finished turns `codex.snapshot()` keeps (the oldest go first). Default 100; 0 keeps none. */
