@@ -85,8 +85,10 @@ function print(title: string, times: Map<string, number>, total: number, per: nu
 }
 
 const offline = await createOfflineEnvironment({ fallback: reply });
-const profileDir = process.env.BENCH_PROFILE_KEEP ?? mkdtempSync("/var/tmp/codex-peers-profile-");
-mkdirSync(profileDir, { recursive: true });
+// A fresh folder per run, also under BENCH_PROFILE_KEEP: a profile left there by an earlier run must not be read as this one's.
+const keep = process.env.BENCH_PROFILE_KEEP;
+if (keep !== undefined) mkdirSync(keep, { recursive: true });
+const profileDir = mkdtempSync(keep === undefined ? "/var/tmp/codex-peers-profile-" : join(keep, `${name}-`));
 const out = join(profileDir, `${name}.json`);
 const job: PeersJob = {
   codexBin: offline.codexBin,
