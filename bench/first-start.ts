@@ -10,7 +10,9 @@
  *
  * Env: BENCH_FIRST_START_ROUNDS (default 10), BENCH_FIRST_START_SYNC=1 to add the sync client,
  * BENCH_FIRST_START_WARM_TURNS=N to go on after the first turn with N warm turns and report the client CPU per
- * warm turn too (for a change to the hot path), BENCH_FIRST_START_DELTAS (default 20) deltas per turn.
+ * warm turn too (for a change to the hot path), BENCH_FIRST_START_WARM_UP_TURNS=N unmeasured turns before those
+ * (default 2; e.g. 200 for the steady state of a long-running client), BENCH_FIRST_START_DELTAS (default 20)
+ * deltas per turn.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -35,6 +37,7 @@ const libraries = (process.env.BENCH_FIRST_START_LIBRARIES ?? `current=${join(ro
     return { label, path };
   });
 const WARM_TURNS = Number(process.env.BENCH_FIRST_START_WARM_TURNS ?? 0);
+const WARM_UP_TURNS = Number(process.env.BENCH_FIRST_START_WARM_UP_TURNS ?? 2);
 const DELTAS = Number(process.env.BENCH_FIRST_START_DELTAS ?? 20);
 const clients = ["async-codex", ...(process.env.BENCH_FIRST_START_SYNC === "1" ? ["sync-codex"] : [])];
 const contenders = [
@@ -65,6 +68,7 @@ try {
         env: offline.env,
         cwd: offline.cwd,
         warmTurns: WARM_TURNS,
+        warmUpTurns: WARM_UP_TURNS,
         deltas: DELTAS,
         streamDeltas: 0,
         bursts: [],

@@ -54,7 +54,9 @@ export function peersTable(section: Section | undefined, stamp: (section: Sectio
     "",
     `${result.rounds} round(s), contenders interleaved (order rotated each round), each run in a fresh \`node\` process; ` +
       `${result.sizes.warmTurns} warm turns of ${result.sizes.deltas} deltas, a ${format(result.sizes.streamDeltas)}-delta stream, ` +
-      `bursts of ${result.sizes.bursts.join(" and ")} new threads × 1 turn. 1-minute load before each round: ${result.loadPerRound.join(", ")}. ` +
+      `bursts of ${result.sizes.bursts.join(" and ")} new threads × 1 turn; then, after ${result.sizes.steadyAfter} more unmeasured turns, ` +
+      `the warm turns and the stream again ("steady": the client's code compiled by V8, as in a long-running agent; ` +
+      `the rows above them include that compiling, as a short script pays it). 1-minute load before each round: ${result.loadPerRound.join(", ")}. ` +
       `Median (min–max over rounds); "÷ raw" divides medians. Codex processes left afterwards: ${result.leftOverProcesses.length}.`,
     "",
     table,

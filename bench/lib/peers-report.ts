@@ -22,13 +22,17 @@ export const PEER_MEASURES = [
   { key: "burst32", label: "32 threads × 1 turn at once", unit: "ms", target: "≤ 1.05" },
   { key: "burst2", label: "2 threads × 1 turn at once (smoke size)", unit: "ms", target: "" },
   { key: "streamDeltasPerSecond", label: "long stream, deltas/s", unit: "deltas/s", target: "≥ 0.90" },
+  { key: "steady.warmTurnMs", label: "steady: warm turn (after 200 more)", unit: "ms", target: "≤ 1.03" },
+  { key: "steady.warmFirstDeltaMs", label: "steady: first delta of a warm turn", unit: "ms", target: "≤ 1.03" },
+  { key: "steady.cpuPerTurnMs", label: "steady: client CPU per warm turn", unit: "ms", target: "" },
+  { key: "steady.streamDeltasPerSecond", label: "steady: long stream, deltas/s", unit: "deltas/s", target: "≥ 0.90" },
 ] as const;
 
 /** The side-by-side's result, as bench/peers.ts writes it. */
 export interface PeersResult {
   smoke: boolean;
   rounds: number;
-  sizes: { warmTurns: number; deltas: number; streamDeltas: number; bursts: number[] };
+  sizes: { warmTurns: number; deltas: number; streamDeltas: number; bursts: number[]; steadyAfter: number };
   /** The 1-minute load average before each round. */
   loadPerRound: number[];
   contenders: {

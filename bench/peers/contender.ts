@@ -18,6 +18,16 @@ export interface PeersJob {
   readonly cwd: string;
   /** Measured warm turns in a row on one thread ("10 sequential turns"). */
   readonly warmTurns: number;
+  /**
+   * Unmeasured turns before them (default 2). Few: the measured turns still pay for V8 compiling the code
+   * (a short script's cost); many (e.g. 200): what a long-running agent pays per turn once everything is compiled.
+   */
+  readonly warmUpTurns?: number;
+  /**
+   * After everything else, this many more unmeasured turns, then the warm turns and the long stream measured
+   * again ("steady": what a long-running client pays once V8 has compiled its code). 0 or absent: skipped.
+   */
+  readonly steadyAfter?: number;
   /** Deltas in each normal turn's reply. */
   readonly deltas: number;
   /** Deltas in the one long streamed reply (the deltas/s measure); 0 skips it. */

@@ -33,6 +33,16 @@ export interface WorkerResult {
   readonly streamDeltasPerSecond: number | null;
   /** Per burst size: first thread start → last turn completed. */
   readonly bursts: Record<string, number>;
+  /**
+   * The same warm turns and long stream measured again after `steadyAfter` more turns (null when skipped, or
+   * for a contender that does not stream deltas).
+   */
+  readonly steady: {
+    readonly warmTurnMs: number;
+    readonly warmFirstDeltaMs: number;
+    readonly cpuPerTurnMs: number;
+    readonly streamDeltasPerSecond: number | null;
+  } | null;
   /** `process.resourceUsage().maxRSS` at the end, MiB. */
   readonly peakRssMiB: number;
   readonly closeMs: number;
@@ -63,6 +73,15 @@ async function timedTurn(
     if (deltas++ === 0) firstDeltaMs = performance.now() - at;
   });
   return { ms: performance.now() - at, firstDeltaMs, deltas };
+}
+
+/** Deltas per second of one long streamed reply, first delta → completion (null when not measured). */
+async function longStream(contender: Contender, thread: ContenderThread): Promise<number | null> {
+  if (!contender.streamsDeltas || job.streamDeltas === 0) return null;
+  const timed = await timedTurn(contender, thread, prompt(job.streamDeltas));
+  if (timed.deltas !== job.streamDeltas)
+    throw new Error(`${name}: the long stream had ${timed.deltas} deltas, not ${job.streamDeltas}`);
+  return timed.deltas / ((timed.ms - timed.firstDeltaMs) / 1000);
 }
 
 const name = process.argv[2];
@@ -96,7 +115,8 @@ try {
     process.exit(0);
   }
 
-  for (let turn = 0; turn < WARM_UP_TURNS; turn++) await contender.turn(thread, prompt(job.deltas));
+  for (let turn = 0; turn < (job.warmUpTurns ?? WARM_UP_TURNS); turn++)
+    await contender.turn(thread, prompt(job.deltas));
   const warm: { ms: number; firstDeltaMs: number }[] = [];
   const cpuBeforeWarm = process.cpuUsage();
   const warmStartedAt = performance.now();
@@ -109,19 +129,27 @@ try {
   const sequentialMs = performance.now() - warmStartedAt;
   const cpuPerTurnMs = cpuMs(cpuBeforeWarm) / job.warmTurns;
 
-  let streamDeltasPerSecond: number | null = null;
-  if (contender.streamsDeltas && job.streamDeltas > 0) {
-    const timed = await timedTurn(contender, thread, prompt(job.streamDeltas));
-    if (timed.deltas !== job.streamDeltas)
-      throw new Error(`${name}: the long stream had ${timed.deltas} deltas, not ${job.streamDeltas}`);
-    streamDeltasPerSecond = timed.deltas / ((timed.ms - timed.firstDeltaMs) / 1000);
-  }
+  const streamDeltasPerSecond = await longStream(contender, thread);
 
   const bursts: Record<string, number> = {};
   for (const count of job.bursts) {
     const at = performance.now();
     await contender.burst(count, prompt(job.deltas));
     bursts[String(count)] = performance.now() - at;
+  }
+
+  let steady: WorkerResult["steady"] = null;
+  if (contender.streamsDeltas && (job.steadyAfter ?? 0) > 0) {
+    for (let turn = 0; turn < job.steadyAfter!; turn++) await contender.turn(thread, prompt(job.deltas));
+    const cpuBeforeSteady = process.cpuUsage();
+    const turns: { ms: number; firstDeltaMs: number }[] = [];
+    for (let turn = 0; turn < job.warmTurns; turn++) turns.push(await timedTurn(contender, thread, prompt(job.deltas)));
+    steady = {
+      cpuPerTurnMs: cpuMs(cpuBeforeSteady) / job.warmTurns,
+      warmTurnMs: median(turns.map((turn) => turn.ms)),
+      warmFirstDeltaMs: median(turns.map((turn) => turn.firstDeltaMs)),
+      streamDeltasPerSecond: await longStream(contender, thread),
+    };
   }
 
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -139,6 +167,7 @@ try {
     cpuPerTurnMs,
     streamDeltasPerSecond,
     bursts,
+    steady,
     peakRssMiB,
     closeMs: performance.now() - closeAt,
   };
