@@ -127,33 +127,8 @@ function errorOf(event: { type: string }): Error {
   return asError("error" in event ? event.error : undefined);
 }
 
-/**
- * The client's lifecycle as an XState v5 machine: `idle` (lazy: nothing spawned) → `starting` (spawn,
- * `initialize`, `initialized`) → `ready` → `closing` → `closed`. When the app-server dies without `close()`:
- * with no restart policy, `failed`; with one, `reconnecting.backoff` (a delayed transition: the backoff) →
- * `reconnecting.restarting` (a new app-server, a new handshake) → `ready` again, or `failed` once
- * `restart.maxRestarts` attempts in a row have failed. A first start that fails is not final: the machine
- * goes back to `idle` (with `context.error`), and the next `start` tries again; with a restart policy, the
- * first start is retried like a restart first (unless the binary is missing or an option is wrong).
- *
- * This is a pure definition. The client provides the two actors that touch the world — `start`, a connection
- * factory (spawn or dial, then the handshake; it receives an `AbortSignal` that fires when `close` interrupts
- * it, and resolves with the connection the machine then holds), and `stop` (end the connection it is
- * given) — with `machine.provide({ actors })`. Users can draw it, inspect it or drive it with events alone.
- *
- * @example
- * ```ts
- * import { createActor } from "xstate";
- * import { clientLifecycleMachine } from "codex-app-server";
- *
- * const actor = createActor(clientLifecycleMachine, { inspect: (e) => console.log(e.type) });
- * actor.subscribe({ error: (err) => console.error(err) });
- * actor.start();
- * actor.send({ type: "close" });
- * console.log(actor.getSnapshot().value); // "closed"
- * ```
- */
-export const clientLifecycleMachine = setup({
+/** The machine's types, guards, actions and delays; its states are {@link clientLifecycleMachine}. */
+const lifecycle = setup({
   types: {
     context: {} as ClientLifecycleContext,
     events: {} as ClientLifecycleEvent,
@@ -239,7 +214,54 @@ export const clientLifecycleMachine = setup({
     })),
     forgetConnection: assign({ connection: null }),
   },
-}).createMachine({
+});
+
+/**
+ * A first start that failed — its `start` rejected, or the connection ended during it: retried when the
+ * restart policy says so (`retryStart`), else the client is idle again with the error.
+ */
+const startFailed = [
+  { guard: "mayRetryStart", target: "reconnecting", actions: "beginRestarts" },
+  { target: "idle", actions: "recordError" },
+] as const;
+
+/**
+ * A restart attempt that failed, either way: another attempt after a backoff while the policy allows, else the
+ * client gives up — `failed` if it was ever ready, `idle` if it never was.
+ */
+const attemptFailed = [
+  { guard: "mayRetry", target: "backoff", actions: "recordFailedAttempt" },
+  { guard: "everReady", target: "#client.failed", actions: "giveUp" },
+  { target: "#client.idle", actions: "giveUp" },
+] as const;
+
+/**
+ * The client's lifecycle as an XState v5 machine: `idle` (lazy: nothing spawned) → `starting` (spawn,
+ * `initialize`, `initialized`) → `ready` → `closing` → `closed`. When the app-server dies without `close()`:
+ * with no restart policy, `failed`; with one, `reconnecting.backoff` (a delayed transition: the backoff) →
+ * `reconnecting.restarting` (a new app-server, a new handshake) → `ready` again, or `failed` once
+ * `restart.maxRestarts` attempts in a row have failed. A first start that fails is not final: the machine
+ * goes back to `idle` (with `context.error`), and the next `start` tries again; with a restart policy, the
+ * first start is retried like a restart first (unless the binary is missing or an option is wrong).
+ *
+ * This is a pure definition. The client provides the two actors that touch the world — `start`, a connection
+ * factory (spawn or dial, then the handshake; it receives an `AbortSignal` that fires when `close` interrupts
+ * it, and resolves with the connection the machine then holds), and `stop` (end the connection it is
+ * given) — with `machine.provide({ actors })`. Users can draw it, inspect it or drive it with events alone.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from "xstate";
+ * import { clientLifecycleMachine } from "codex-app-server";
+ *
+ * const actor = createActor(clientLifecycleMachine, { inspect: (e) => console.log(e.type) });
+ * actor.subscribe({ error: (err) => console.error(err) });
+ * actor.start();
+ * actor.send({ type: "close" });
+ * console.log(actor.getSnapshot().value); // "closed"
+ * ```
+ */
+export const clientLifecycleMachine = lifecycle.createMachine({
   id: "client",
   context: ({ input }) => ({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an actor created without input has none
@@ -266,17 +288,11 @@ export const clientLifecycleMachine = setup({
       invoke: {
         src: "start",
         onDone: { target: "ready", actions: "becomeReady" },
-        onError: [
-          { guard: "mayRetryStart", target: "reconnecting", actions: "beginRestarts" },
-          { target: "idle", actions: "recordError" },
-        ],
+        onError: startFailed,
       },
       on: {
         close: "closing",
-        "connection.lost": [
-          { guard: "mayRetryStart", target: "reconnecting", actions: "beginRestarts" },
-          { target: "idle", actions: "recordError" },
-        ],
+        "connection.lost": startFailed,
       },
     },
     ready: {
@@ -304,18 +320,10 @@ export const clientLifecycleMachine = setup({
           invoke: {
             src: "start",
             onDone: { target: "#client.ready", actions: ["countRestart", "emitRestarted", "becomeReady"] },
-            onError: [
-              { guard: "mayRetry", target: "backoff", actions: "recordFailedAttempt" },
-              { guard: "everReady", target: "#client.failed", actions: "giveUp" },
-              { target: "#client.idle", actions: "giveUp" },
-            ],
+            onError: attemptFailed,
           },
           on: {
-            "connection.lost": [
-              { guard: "mayRetry", target: "backoff", actions: "recordFailedAttempt" },
-              { guard: "everReady", target: "#client.failed", actions: "giveUp" },
-              { target: "#client.idle", actions: "giveUp" },
-            ],
+            "connection.lost": attemptFailed,
           },
         },
       },
