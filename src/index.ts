@@ -72,7 +72,14 @@ export {
   type RestartBackoff,
   type RestartPolicy,
 } from "./machines/restart-policy.js";
-export { turnMachine, type TurnContext, type TurnEvent, type TurnInput, type TurnMachine } from "./machines/turn.js";
+export {
+  turnMachine,
+  type DeltaNotification,
+  type TurnContext,
+  type TurnEvent,
+  type TurnInput,
+  type TurnMachine,
+} from "./machines/turn.js";
 export type { MessageKind } from "./observe/message-record.js";
 export { type ObserveConfig } from "./observe/observe-config.js";
 export type {

@@ -1,6 +1,12 @@
 import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from "xstate";
 import { TurnLostError } from "../errors/turn-lost-error.js";
-import { turnMachine, type TurnMachine } from "../machines/turn.js";
+import {
+  changesTurn,
+  isDeltaNotification,
+  turnMachine,
+  type DeltaNotification,
+  type TurnMachine,
+} from "../machines/turn.js";
 import type { Notification, Turn } from "../schema/index.js";
 import { AsyncEvents } from "./events.js";
 import { NotificationQueue } from "./notification-queue.js";
@@ -35,6 +41,8 @@ export class LiveTurn {
   #failure: Error | null = null;
   /** Set while a lost turn waits for the server's account of it: its stream and `finished` wait too. */
   #recovering = false;
+  /** Deltas delivered to the stream and events but not yet to the machine. */
+  #deltas: DeltaNotification[] = [];
   readonly #resolve: (snapshot: FinishedTurn) => void;
 
   constructor(options: LiveTurnOptions) {
@@ -99,6 +107,7 @@ export class LiveTurn {
   /** The turn's outcome can no longer be known (its notifications were dropped): it ends `lost` with `error`. */
   lose(error: Error): void {
     if (this.ended) return;
+    this.#foldDeltas();
     this.#failure = error;
     this.actor.send({ type: "connection.lost", message: error.message });
   }
@@ -110,6 +119,7 @@ export class LiveTurn {
    */
   loseConnection(cause: Error, recovering: boolean): TurnLostError | null {
     if (this.ended) return null;
+    this.#foldDeltas();
     this.#recovering = true;
     this.actor.send({ type: "connection.lost", message: cause.message });
     const { threadId, turnId, items } = this.actor.getSnapshot().context;
@@ -136,14 +146,25 @@ export class LiveTurn {
     this.#resolve(this.actor.getSnapshot());
   }
 
-  /** Takes one notification routed to this turn. */
+  /**
+   * Takes one notification routed to this turn. Deltas go to the stream and the events at once, and to the
+   * machine as one `deltas` event per run of them: before the next other notification, or in a microtask —
+   * so it is folded in before any listener, stream reader or other asynchronous code runs.
+   */
   deliver(notification: Notification): void {
     if (this.ended) return;
-    if (notification.method === "turn/completed") this.#closeOpenItems(notification.params.turn.id);
+    if (isDeltaNotification(notification)) {
+      if (this.#deltas.length === 0) queueMicrotask(this.#foldDeltas);
+      this.#deltas.push(notification);
+    } else {
+      this.#foldDeltas();
+      if (notification.method === "turn/completed") this.#closeOpenItems(notification.params.turn.id);
+    }
     const dropped = this.queue.dropped;
     this.queue.push(notification);
     if (dropped === 0 && this.queue.dropped > 0) this.#onDrop?.(this.turnId ?? "(unknown)");
-    this.actor.send({ type: "notification", notification });
+    if (!isDeltaNotification(notification) && changesTurn(notification))
+      this.actor.send({ type: "notification", notification });
     switch (notification.method) {
       case "item/agentMessage/delta":
         this.#emit("delta", { itemId: notification.params.itemId, delta: notification.params.delta });
@@ -174,6 +195,14 @@ export class LiveTurn {
       this.#emit("item", item);
     }
   }
+
+  /** Sends the deltas not yet in the machine as one `deltas` event (one transition instead of one each). */
+  readonly #foldDeltas = (): void => {
+    if (this.#deltas.length === 0) return;
+    const notifications = this.#deltas;
+    this.#deltas = [];
+    if (!this.ended) this.actor.send({ type: "deltas", notifications });
+  };
 
   #emit<Name extends keyof TurnEventMap>(name: Name, data: TurnEventMap[Name]): void {
     this.events.emit(name, data);

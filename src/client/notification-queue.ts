@@ -1,15 +1,6 @@
 import { AppServerError } from "../errors/app-server-error.js";
+import { isDeltaNotification } from "../machines/turn.js";
 import type { Notification } from "../schema/index.js";
-
-const DELTA = /(?:\/delta|Delta)$/;
-
-/**
- * Whether a notification is a best-effort delta (streamed text or output) that may be dropped when a
- * buffer is full: the completed item that follows carries the whole content again.
- */
-export function isDelta(notification: { readonly method: string }): boolean {
-  return DELTA.test(notification.method);
-}
 
 /**
  * One turn's notifications on their way to a single reader, in order. Bounded: once `limit` notifications
@@ -38,7 +29,7 @@ export class NotificationQueue {
 
   push(notification: Notification): void {
     if (this.#ended) return;
-    if (this.size >= this.#limit && isDelta(notification)) {
+    if (this.size >= this.#limit && isDeltaNotification(notification)) {
       this.dropped++;
       return;
     }

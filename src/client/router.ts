@@ -1,7 +1,7 @@
 import { BufferLimitError } from "../errors/buffer-limit-error.js";
+import { isDeltaNotification } from "../machines/turn.js";
 import type { Notification } from "../schema/index.js";
 import type { LiveTurn } from "./live-turn.js";
-import { isDelta } from "./notification-queue.js";
 
 const FORGOTTEN_KEPT = 1_024;
 
@@ -161,7 +161,7 @@ export class NotificationRouter {
       held = { threadId, notifications: [], dropped: 0 };
       this.#held.set(turnId, held);
     }
-    if (held.notifications.length >= this.#options.maxBufferedNotifications && isDelta(notification)) {
+    if (held.notifications.length >= this.#options.maxBufferedNotifications && isDeltaNotification(notification)) {
       held.dropped++;
       if (held.dropped === 1)
         this.#options.onDrop(turnId, 1, "the turn's held notifications reached maxBufferedNotifications");

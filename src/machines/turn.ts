@@ -39,7 +39,7 @@ export interface TurnContext {
   readonly usage: ThreadTokenUsage | null;
   /** How many `steer` events the turn accepted. */
   readonly steers: number;
-  /** How many delta notifications (agent text, reasoning, command output, …) the turn received. */
+  /** How many {@link DeltaNotification}s (agent text, reasoning, command output, …) the turn received. */
   readonly deltas: number;
   /** Whether `interrupt` was requested. */
   readonly interruptRequested: boolean;
@@ -66,6 +66,11 @@ export type TurnEvent =
   | { readonly type: "turn.rejected"; readonly message: string }
   /** A server notification routed to this turn. */
   | { readonly type: "notification"; readonly notification: Notification }
+  /**
+   * Delta notifications (agent text, reasoning, command output, …) that arrived together, in order: the same
+   * as sending each as a `notification`, in one transition. The client folds the deltas of one read into one.
+   */
+  | { readonly type: "deltas"; readonly notifications: readonly DeltaNotification[] }
   /** Extra input for the running turn (`turn/steer`). */
   | { readonly type: "steer" }
   /** A request to stop the running turn (`turn/interrupt`). */
@@ -93,6 +98,47 @@ export interface TurnInput {
 
 type NotificationOf<M extends Notification["method"]> = Extract<Notification, { method: M }>;
 
+/**
+ * A notification that streams part of an item — agent text (`item/agentMessage/delta`), reasoning, a plan,
+ * command or file-change output (`…/outputDelta`): its method ends in `/delta` or `Delta`. Deltas are best
+ * effort: the completed item carries the whole content again.
+ *
+ * @example
+ * ```ts
+ * handle.actor.subscribe(({ context }) => console.log(`${context.deltas} deltas so far`));
+ * const batch: TurnEvent = { type: "deltas", notifications: [] satisfies DeltaNotification[] };
+ * ```
+ */
+export type DeltaNotification = Extract<Notification, { method: `${string}/delta` | `${string}Delta` }>;
+
+const DELTA = /(?:\/delta|Delta)$/;
+
+/** The methods of the non-delta notifications the machine reacts to; every other one leaves it as it is. */
+const TRACKED_METHODS: ReadonlySet<string> = new Set<Notification["method"]>([
+  "turn/started",
+  "turn/completed",
+  "item/started",
+  "item/completed",
+  "error",
+  "thread/tokenUsage/updated",
+]);
+
+/**
+ * Whether sending this notification to a turn machine can change it: a delta, or one of the methods its guards
+ * name. The client sends the machine only these (a `warning`, `thread/status/changed`, … would cost a
+ * transition and change nothing); test/unit/machines-turn.test.ts holds this against the machine.
+ */
+export function changesTurn(notification: Notification): boolean {
+  return TRACKED_METHODS.has(notification.method) || isDeltaNotification(notification);
+}
+
+/** Whether a notification is a {@link DeltaNotification}: the one rule for the machine, the queues and the router. */
+export function isDeltaNotification<N extends { readonly method: string }>(
+  notification: N,
+): notification is N & DeltaNotification {
+  return DELTA.test(notification.method);
+}
+
 function isMethod<M extends Notification["method"]>(
   event: TurnEvent,
   method: M,
@@ -107,10 +153,24 @@ function completedStatus(event: TurnEvent): TurnStatus | null {
   return isMethod(event, "turn/completed") ? event.notification.params.turn.status : null;
 }
 
-function appendDelta(items: readonly ThreadItem[], itemId: string, delta: string): readonly ThreadItem[] {
-  return items.map((item) =>
-    item.id === itemId && item.type === "agentMessage" ? { ...item, text: item.text + delta } : item,
-  );
+/** The items with the agent text of `deltas` appended to their agent messages: one new array, whatever the count. */
+function appendAgentText(items: readonly ThreadItem[], deltas: readonly DeltaNotification[]): readonly ThreadItem[] {
+  const text = new Map<string, string>();
+  for (const delta of deltas) {
+    if (delta.method !== "item/agentMessage/delta") continue;
+    const { itemId } = delta.params;
+    text.set(itemId, (text.get(itemId) ?? "") + delta.params.delta);
+  }
+  if (text.size === 0) return items;
+  return items.map((item) => {
+    if (item.type !== "agentMessage") return item;
+    const added = text.get(item.id);
+    return added === undefined ? item : { ...item, text: item.text + added };
+  });
+}
+
+function carriesAgentText(deltas: readonly DeltaNotification[]): boolean {
+  return deltas.some((delta) => delta.method === "item/agentMessage/delta");
 }
 
 function upsert(items: readonly ThreadItem[], next: ThreadItem): readonly ThreadItem[] {
@@ -122,10 +182,6 @@ function isItemProgress(event: TurnEvent): boolean {
   return (
     isMethod(event, "item/started") || isMethod(event, "item/completed") || isMethod(event, "item/agentMessage/delta")
   );
-}
-
-function isDeltaNotification(event: TurnEvent): boolean {
-  return event.type === "notification" && event.notification.method.endsWith("/delta");
 }
 
 function failure(message: string): TurnError {
@@ -169,7 +225,8 @@ export const turnMachine = setup({
     isTurnStarted: ({ event }) => isMethod(event, "turn/started"),
     isError: ({ event }) => isMethod(event, "error"),
     isUsage: ({ event }) => isMethod(event, "thread/tokenUsage/updated"),
-    isDelta: ({ event }) => isDeltaNotification(event),
+    isDelta: ({ event }) => event.type === "notification" && isDeltaNotification(event.notification),
+    carriesAgentText: ({ event }) => event.type === "deltas" && carriesAgentText(event.notifications),
     endsCompleted: ({ event }) => {
       const status = completedStatus(event);
       return status === "completed" || status === "inProgress";
@@ -197,8 +254,7 @@ export const turnMachine = setup({
         return { items: upsert(context.items, item), openItemIds: [...context.openItemIds, item.id] };
       }
       if (isMethod(event, "item/agentMessage/delta")) {
-        const { itemId, delta } = event.notification.params;
-        return { items: appendDelta(context.items, itemId, delta), deltas: context.deltas + 1 };
+        return { items: appendAgentText(context.items, [event.notification]), deltas: context.deltas + 1 };
       }
       if (isMethod(event, "item/completed")) {
         const item = event.notification.params.item;
@@ -216,6 +272,14 @@ export const turnMachine = setup({
       usage: ({ context, event }) =>
         isMethod(event, "thread/tokenUsage/updated") ? event.notification.params.tokenUsage : context.usage,
     }),
+    trackDeltas: assign(({ context, event }) =>
+      event.type === "deltas"
+        ? {
+            items: appendAgentText(context.items, event.notifications),
+            deltas: context.deltas + event.notifications.length,
+          }
+        : {},
+    ),
     countSteer: assign({ steers: ({ context }) => context.steers + 1 }),
     countDelta: assign({ deltas: ({ context }) => context.deltas + 1 }),
     requestInterrupt: assign({ interruptRequested: true }),
@@ -262,6 +326,10 @@ export const turnMachine = setup({
       { guard: "isUsage", actions: "recordUsage" },
       { guard: "isDelta", actions: "countDelta" },
     ],
+    deltas: [
+      { guard: "carriesAgentText", target: ".running.streaming", actions: "trackDeltas" },
+      { actions: "trackDeltas" },
+    ],
     "connection.lost": { target: ".lost", actions: "fail" },
   },
   states: {
@@ -286,6 +354,7 @@ export const turnMachine = setup({
         streaming: {
           on: {
             notification: { guard: "isItemProgress", actions: "trackItem" },
+            deltas: { actions: "trackDeltas" },
           },
         },
       },

@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { createActor, type SnapshotFrom } from "xstate";
-import { AsyncCodex, JsonRpcError, turnMachine, type AsyncTurnHandle, type TurnEvent } from "../../src/index.js";
+import {
+  AsyncCodex,
+  JsonRpcError,
+  turnMachine,
+  type AsyncTurnHandle,
+  type DeltaNotification,
+  type TurnEvent,
+} from "../../src/index.js";
 import { FakeAppServer } from "../support/fake-app-server.js";
 import {
   agentDelta,
@@ -34,6 +41,10 @@ const running: TurnEvent[] = [
   { type: "notification", notification: turnStarted(THREAD, TURN) },
   { type: "notification", notification: itemStarted(THREAD, TURN, agentMessage(ITEM, "")) },
   { type: "notification", notification: agentDelta(THREAD, TURN, ITEM, "x") },
+  {
+    type: "deltas",
+    notifications: [agentDelta(THREAD, TURN, ITEM, "y"), agentDelta(THREAD, TURN, ITEM, "z")] as DeltaNotification[],
+  },
   { type: "notification", notification: itemCompleted(THREAD, TURN, agentMessage(ITEM, "x")) },
   { type: "notification", notification: turnCompleted(THREAD, TURN, "completed") },
   { type: "notification", notification: turnCompleted(THREAD, TURN, "interrupted") },
@@ -132,6 +143,9 @@ class Replay {
         break;
       case "notification":
         this.server.notify(event.notification);
+        break;
+      case "deltas":
+        for (const notification of event.notifications) this.server.notify(notification);
         break;
       case "steer":
         await this.handle!.steer("more");

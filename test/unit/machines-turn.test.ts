@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createActor } from "xstate";
-import { turnMachine, type TurnEvent } from "../../src/machines/turn.js";
+import { changesTurn, turnMachine, type TurnEvent } from "../../src/machines/turn.js";
+import { serverNotifications } from "../../src/schema/generated-methods.js";
 import type { Notification, ThreadItem } from "../../src/schema/index.js";
 
 const threadId = "thr_1";
@@ -212,4 +213,82 @@ test("items stay in the order they started: a message abandoned by a steer comes
   );
   assert.deepEqual(snap.context.closedItemIds, ["msg_abandoned"]);
   assert.equal(textOf(snap.context.turn?.items[0]), "half");
+});
+
+test("a `deltas` event folds a run of deltas exactly as sending each one does", () => {
+  const events: TurnEvent[] = [
+    { type: "turn.accepted", turnId },
+    itemStarted("msg_1"),
+    itemStarted("msg_2"),
+    delta("msg_1", "Hel"),
+    note("item/reasoning/textDelta", { threadId, turnId, itemId: "rs_1", contentIndex: 0, delta: "hmm" }),
+    delta("msg_2", "Bye"),
+    delta("msg_1", "lo"),
+    note("item/commandExecution/outputDelta", { threadId, turnId, itemId: "cmd_1", delta: "ok\n" }),
+  ];
+  const oneByOne = start();
+  for (const event of events) oneByOne.actor.send(event);
+  const batched = start();
+  for (const event of events.slice(0, 3)) batched.actor.send(event);
+  const notifications = events.slice(3).map((event) => (event as { notification: Notification }).notification);
+  batched.actor.send({ type: "deltas", notifications } as TurnEvent);
+  assert.deepEqual(batched.actor.getSnapshot().context, oneByOne.actor.getSnapshot().context);
+  assert.deepEqual(batched.actor.getSnapshot().value, oneByOne.actor.getSnapshot().value);
+  const { items, deltas } = batched.actor.getSnapshot().context;
+  assert.deepEqual(items.map(textOf), ["Hello", "Bye"]);
+  assert.equal(deltas, 5, "every …/delta and …Delta notification counts, reasoning and command output included");
+});
+
+test("a `deltas` event with agent text starts streaming; one with only other output leaves the state alone", () => {
+  const reasoning = note("item/reasoning/textDelta", { threadId, turnId, itemId: "rs_1", contentIndex: 0, delta: "…" });
+  const text = delta("msg_1", "Hi");
+  const onlyReasoning = start();
+  onlyReasoning.actor.send({ type: "turn.accepted", turnId });
+  onlyReasoning.actor.send({
+    type: "deltas",
+    notifications: [(reasoning as { notification: Notification }).notification],
+  } as TurnEvent);
+  assert.deepEqual(onlyReasoning.actor.getSnapshot().value, { running: "started" });
+  assert.equal(onlyReasoning.actor.getSnapshot().context.deltas, 1);
+  const withText = start();
+  withText.actor.send({ type: "turn.accepted", turnId });
+  withText.actor.send({
+    type: "deltas",
+    notifications: [(text as { notification: Notification }).notification],
+  } as TurnEvent);
+  assert.deepEqual(withText.actor.getSnapshot().value, { running: "streaming" });
+  const after = start();
+  after.actor.send({ type: "turn.accepted", turnId });
+  after.actor.send(turnCompleted("completed"));
+  after.actor.send({
+    type: "deltas",
+    notifications: [(text as { notification: Notification }).notification],
+  } as TurnEvent);
+  assert.equal(after.actor.getSnapshot().context.deltas, 0, "a finished turn takes no more deltas");
+});
+
+test("changesTurn names every notification the machine reacts to: any other leaves a running turn exactly as it was", () => {
+  const running = (): ReturnType<typeof start>["actor"] => {
+    const { actor } = start();
+    actor.send({ type: "turn.accepted", turnId });
+    actor.send(itemStarted("msg_1"));
+    return actor;
+  };
+  const methods = Object.keys(serverNotifications) as Notification["method"][];
+  assert.ok(methods.length > 40, `${methods.length} notification methods in the protocol`);
+  for (const method of methods) {
+    const notification = {
+      method,
+      params: { threadId, turnId, itemId: "msg_1", delta: "x" },
+    } as unknown as Notification;
+    if (changesTurn(notification)) continue;
+    const actor = running();
+    const before = actor.getSnapshot();
+    actor.send({ type: "notification", notification });
+    assert.equal(actor.getSnapshot(), before, `${method} changed the turn, but changesTurn says it cannot`);
+  }
+  for (const event of [turnStarted(), itemCompleted("msg_1", "x"), delta("msg_1", "x"), turnCompleted("completed")]) {
+    const { notification } = event as { notification: Notification };
+    assert.equal(changesTurn(notification), true, notification.method);
+  }
 });
