@@ -6,14 +6,16 @@
  *
  * Why: Node resolves, reads and links every module separately, ≈ 0.6–1 ms of CPU each; the main entry point
  * loaded 107 modules of this package and cost ≈ 130 ms of CPU to import, the bundle a few and ≈ 65 ms
- * (docs/benchmarks.md, "Hot-path changes"). The declarations, and the per-file JavaScript next to them, are
- * what `tsc` wrote; the `exports` of package.json name the same files as before.
+ * (docs/benchmarks.md, "Hot-path changes"). The declarations are what `tsc` wrote; the `exports` of package.json
+ * name the same files as before. The per-file JavaScript `tsc` wrote for the other modules is deleted once it is
+ * in the bundles: nothing loads it (the bundles import only `dist/chunks/` and packages, the sync client finds
+ * its worker at `dist/sync/worker.js`), and it was half of what the package shipped.
  *
  *   npx tsx scripts/bundle.ts      # after `tsc -p tsconfig.build.json`
  */
 import { build } from "esbuild";
-import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dist = fileURLToPath(new URL("../dist", import.meta.url));
@@ -34,7 +36,7 @@ for (const entry of ENTRY_POINTS) {
 }
 
 rmSync(join(dist, "chunks"), { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: ENTRY_POINTS.map((entry) => join(dist, `${entry}.js`)),
   outdir: dist,
   outbase: dist,
@@ -51,4 +53,12 @@ await build({
   // Every module's top level runs as it did unbundled, whatever package.json's `sideEffects` says.
   ignoreAnnotations: true,
   logLevel: "warning",
+  metafile: true,
 });
+
+// What esbuild wrote (the entry points and chunks) stays; the rest of the JavaScript is inside it.
+const written = new Set(Object.keys(metafile.outputs).map((output) => resolve(output)));
+for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" })) {
+  const path = join(dist, file);
+  if (path.endsWith(".js") && !written.has(path)) rmSync(path);
+}
