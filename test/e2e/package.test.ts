@@ -16,6 +16,25 @@ test("npm pack gives a tarball that works when installed into an empty folder", 
     await run("npm", ["pack", "--pack-destination", folder], { cwd: root, timeout: 120_000 });
     const tarball = (await readdir(folder)).find((name) => name.endsWith(".tgz"));
     assert.ok(tarball, "npm pack wrote a tarball");
+    // The JavaScript shipped is the bundles (scripts/bundle.ts): the entry points and their chunks, not the
+    // per-file modules tsc wrote before bundling.
+    const { stdout: listing } = await run("tar", ["-tzf", join(folder, tarball)]);
+    const scripts = listing
+      .split("\n")
+      .filter((path) => path.startsWith("package/dist/") && path.endsWith(".js"))
+      .map((path) => path.slice("package/dist/".length));
+    assert.deepEqual(
+      scripts.filter((path) => !path.startsWith("chunks/")).sort(),
+      [
+        "index.js",
+        "inspector/index.js",
+        "schema/experimental/index.js",
+        "schema/index.js",
+        "sync/worker.js",
+        "testing/index.js",
+      ],
+      "only the entry points and dist/chunks/ are shipped as JavaScript",
+    );
     const app = join(folder, "app");
     await run("mkdir", ["-p", app]);
     await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
