@@ -242,28 +242,24 @@ test("a `deltas` event folds a run of deltas exactly as sending each one does", 
 test("a `deltas` event with agent text starts streaming; one with only other output leaves the state alone", () => {
   const reasoning = note("item/reasoning/textDelta", { threadId, turnId, itemId: "rs_1", contentIndex: 0, delta: "…" });
   const text = delta("msg_1", "Hi");
+  const deltasOf = (...events: TurnEvent[]) =>
+    ({
+      type: "deltas",
+      notifications: events.map((event) => (event as { notification: Notification }).notification),
+    }) as TurnEvent;
   const onlyReasoning = start();
   onlyReasoning.actor.send({ type: "turn.accepted", turnId });
-  onlyReasoning.actor.send({
-    type: "deltas",
-    notifications: [(reasoning as { notification: Notification }).notification],
-  } as TurnEvent);
+  onlyReasoning.actor.send(deltasOf(reasoning));
   assert.deepEqual(onlyReasoning.actor.getSnapshot().value, { running: "started" });
   assert.equal(onlyReasoning.actor.getSnapshot().context.deltas, 1);
   const withText = start();
   withText.actor.send({ type: "turn.accepted", turnId });
-  withText.actor.send({
-    type: "deltas",
-    notifications: [(text as { notification: Notification }).notification],
-  } as TurnEvent);
+  withText.actor.send(deltasOf(text));
   assert.deepEqual(withText.actor.getSnapshot().value, { running: "streaming" });
   const after = start();
   after.actor.send({ type: "turn.accepted", turnId });
   after.actor.send(turnCompleted("completed"));
-  after.actor.send({
-    type: "deltas",
-    notifications: [(text as { notification: Notification }).notification],
-  } as TurnEvent);
+  after.actor.send(deltasOf(text));
   assert.equal(after.actor.getSnapshot().context.deltas, 0, "a finished turn takes no more deltas");
 });
 
