@@ -153,7 +153,8 @@ export class LiveTurn {
    */
   deliver(notification: Notification): void {
     if (this.ended) return;
-    if (isDeltaNotification(notification)) {
+    const delta = isDeltaNotification(notification);
+    if (delta) {
       if (this.#deltas.length === 0) queueMicrotask(this.#foldDeltas);
       this.#deltas.push(notification);
     } else {
@@ -163,8 +164,8 @@ export class LiveTurn {
     const dropped = this.queue.dropped;
     this.queue.push(notification);
     if (dropped === 0 && this.queue.dropped > 0) this.#onDrop?.(this.turnId ?? "(unknown)");
-    if (!isDeltaNotification(notification) && changesTurn(notification))
-      this.actor.send({ type: "notification", notification });
+    // After the push: a turn/completed ends the machine, and its end closes the queue.
+    if (!delta && changesTurn(notification)) this.actor.send({ type: "notification", notification });
     switch (notification.method) {
       case "item/agentMessage/delta":
         this.#emit("delta", { itemId: notification.params.itemId, delta: notification.params.delta });
