@@ -75,6 +75,25 @@ async function timedTurn(
   return { ms: performance.now() - at, firstDeltaMs, deltas };
 }
 
+/** `count` turns, not measured (warming up, or getting to the steady state). */
+async function untimedTurns(contender: Contender, thread: ContenderThread, count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await contender.turn(thread, prompt(job.deltas));
+}
+
+/** `job.warmTurns` timed turns in a row, each checked to stream `job.deltas` deltas, and the CPU they cost. */
+async function warmTurns(contender: Contender, thread: ContenderThread) {
+  const turns: { ms: number; firstDeltaMs: number }[] = [];
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  for (let turn = 0; turn < job.warmTurns; turn++) {
+    const timed = await timedTurn(contender, thread, prompt(job.deltas));
+    if (contender.streamsDeltas && timed.deltas !== job.deltas)
+      throw new Error(`${name}: a warm turn streamed ${timed.deltas} deltas, not ${job.deltas}`);
+    turns.push(timed);
+  }
+  return { turns, sequentialMs: performance.now() - startedAt, cpuPerTurnMs: cpuMs(cpuBefore) / job.warmTurns };
+}
+
 /** Deltas per second of one long streamed reply, first delta → completion (null when not measured). */
 async function longStream(contender: Contender, thread: ContenderThread): Promise<number | null> {
   if (!contender.streamsDeltas || job.streamDeltas === 0) return null;
@@ -115,19 +134,8 @@ try {
     process.exit(0);
   }
 
-  for (let turn = 0; turn < (job.warmUpTurns ?? WARM_UP_TURNS); turn++)
-    await contender.turn(thread, prompt(job.deltas));
-  const warm: { ms: number; firstDeltaMs: number }[] = [];
-  const cpuBeforeWarm = process.cpuUsage();
-  const warmStartedAt = performance.now();
-  for (let turn = 0; turn < job.warmTurns; turn++) {
-    const timed = await timedTurn(contender, thread, prompt(job.deltas));
-    if (contender.streamsDeltas && timed.deltas !== job.deltas)
-      throw new Error(`${name}: a warm turn streamed ${timed.deltas} deltas, not ${job.deltas}`);
-    warm.push(timed);
-  }
-  const sequentialMs = performance.now() - warmStartedAt;
-  const cpuPerTurnMs = cpuMs(cpuBeforeWarm) / job.warmTurns;
+  await untimedTurns(contender, thread, job.warmUpTurns ?? WARM_UP_TURNS);
+  const warm = await warmTurns(contender, thread);
 
   const streamDeltasPerSecond = await longStream(contender, thread);
 
@@ -140,14 +148,12 @@ try {
 
   let steady: WorkerResult["steady"] = null;
   if (contender.streamsDeltas && (job.steadyAfter ?? 0) > 0) {
-    for (let turn = 0; turn < job.steadyAfter!; turn++) await contender.turn(thread, prompt(job.deltas));
-    const cpuBeforeSteady = process.cpuUsage();
-    const turns: { ms: number; firstDeltaMs: number }[] = [];
-    for (let turn = 0; turn < job.warmTurns; turn++) turns.push(await timedTurn(contender, thread, prompt(job.deltas)));
+    await untimedTurns(contender, thread, job.steadyAfter!);
+    const again = await warmTurns(contender, thread);
     steady = {
-      cpuPerTurnMs: cpuMs(cpuBeforeSteady) / job.warmTurns,
-      warmTurnMs: median(turns.map((turn) => turn.ms)),
-      warmFirstDeltaMs: median(turns.map((turn) => turn.firstDeltaMs)),
+      cpuPerTurnMs: again.cpuPerTurnMs,
+      warmTurnMs: median(again.turns.map((turn) => turn.ms)),
+      warmFirstDeltaMs: median(again.turns.map((turn) => turn.firstDeltaMs)),
       streamDeltasPerSecond: await longStream(contender, thread),
     };
   }
@@ -161,10 +167,10 @@ try {
     firstStartMs,
     firstTurnMs,
     firstTurnCpuMs,
-    warmTurnMs: median(warm.map((turn) => turn.ms)),
-    warmFirstDeltaMs: contender.streamsDeltas ? median(warm.map((turn) => turn.firstDeltaMs)) : null,
-    sequentialMs,
-    cpuPerTurnMs,
+    warmTurnMs: median(warm.turns.map((turn) => turn.ms)),
+    warmFirstDeltaMs: contender.streamsDeltas ? median(warm.turns.map((turn) => turn.firstDeltaMs)) : null,
+    sequentialMs: warm.sequentialMs,
+    cpuPerTurnMs: warm.cpuPerTurnMs,
     streamDeltasPerSecond,
     bursts,
     steady,
